@@ -1,0 +1,209 @@
+package org.relaygate.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.relaygate.policy.DecisionTexts;
+
+/**
+ * The one configuration of relaygate, loaded once and validated at start. Sources, later wins:
+ * built-in defaults, the properties file ({@code --config FILE} or {@code RELAYGATE_CONFIG}), the
+ * environment ({@code RELAYGATE_POLICY_LISTEN} for {@code policy.listen}), then command-line flags.
+ * Every key and its default is listed in {@link #DEFAULTS} and in the README.
+ */
+public record RelaygateConfig(
+        String db,
+        HostPort policyListen,
+        int policyMaxLineLength,
+        int policyMaxAttributes,
+        Duration policyIdleTimeout,
+        int policyMaxConnections,
+        Duration registryPollInterval,
+        int minPrefixV4,
+        int minPrefixV6,
+        DecisionTexts texts) {
+
+    /** Every key with its default, in README order. */
+    public static final Map<String, String> DEFAULTS = defaults();
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("db", "./data");
+        d.put("policy.listen", "127.0.0.1:10040");
+        d.put("policy.max-line-length", "4096");
+        d.put("policy.max-attributes", "128");
+        d.put("policy.idle-timeout", "600s");
+        d.put("policy.max-connections", "1024");
+        d.put("registry.poll-interval", "500ms");
+        d.put("registry.min-prefix-v4", "16");
+        d.put("registry.min-prefix-v6", "48");
+        DecisionTexts t = DecisionTexts.DEFAULTS;
+        d.put("text.blocked", t.blocked());
+        d.put("text.pending", t.pending());
+        d.put("text.suspended", t.suspended());
+        d.put("text.revoked", t.revoked());
+        d.put("text.not-registered", t.notRegistered());
+        d.put("text.bad-client-address", t.badClientAddress());
+        d.put("text.register", t.register());
+        d.put("text.postmaster", t.postmaster());
+        return java.util.Collections.unmodifiableMap(d);
+    }
+
+    public static RelaygateConfig defaultConfig() {
+        return fromMap(DEFAULTS);
+    }
+
+    /**
+     * Loads the configuration: defaults, then the file (if any), then the environment, then the
+     * given flag values (keys as in {@link #DEFAULTS}).
+     */
+    public static RelaygateConfig load(Path file, Map<String, String> environment, Map<String, String> flags) {
+        Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+        Path configFile = file;
+        if (configFile == null && environment.get("RELAYGATE_CONFIG") != null) {
+            configFile = Path.of(environment.get("RELAYGATE_CONFIG"));
+        }
+        if (configFile != null) {
+            values.putAll(readFile(configFile));
+        }
+        for (String key : DEFAULTS.keySet()) {
+            String env = environment.get(envName(key));
+            if (env != null) {
+                values.put(key, env);
+            }
+        }
+        for (Map.Entry<String, String> flag : flags.entrySet()) {
+            if (flag.getValue() != null) {
+                requireKnown(flag.getKey(), "flag");
+                values.put(flag.getKey(), flag.getValue());
+            }
+        }
+        return fromMap(values);
+    }
+
+    /** {@code policy.max-line-length} becomes {@code RELAYGATE_POLICY_MAX_LINE_LENGTH}. */
+    public static String envName(String key) {
+        return "RELAYGATE_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        Map<String, String> out = new TreeMap<>();
+        for (String key : p.stringPropertyNames()) {
+            requireKnown(key, "config file " + file + ": key");
+            out.put(key, p.getProperty(key).strip());
+        }
+        return out;
+    }
+
+    private static void requireKnown(String key, String where) {
+        if (!DEFAULTS.containsKey(key)) {
+            throw new IllegalArgumentException(where + " " + key + " is not a relaygate setting");
+        }
+    }
+
+    static RelaygateConfig fromMap(Map<String, String> v) {
+        DecisionTexts texts = new DecisionTexts(v.get("text.blocked"), v.get("text.pending"), v.get("text.suspended"),
+                v.get("text.revoked"), v.get("text.not-registered"), v.get("text.bad-client-address"),
+                v.get("text.register"), v.get("text.postmaster"));
+        return new RelaygateConfig(
+                nonEmpty(v, "db"),
+                hostPort(v, "policy.listen"),
+                intIn(v, "policy.max-line-length", 256, 1 << 20),
+                intIn(v, "policy.max-attributes", 8, 10_000),
+                duration(v, "policy.idle-timeout"),
+                intIn(v, "policy.max-connections", 1, 1_000_000),
+                duration(v, "registry.poll-interval"),
+                intIn(v, "registry.min-prefix-v4", 0, 32),
+                intIn(v, "registry.min-prefix-v6", 0, 128),
+                texts);
+    }
+
+    /** A copy with another policy listener, for tests and for {@code --policy-listen}. */
+    public RelaygateConfig withPolicyListen(HostPort listen) {
+        return new RelaygateConfig(db, listen, policyMaxLineLength, policyMaxAttributes, policyIdleTimeout,
+                policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts);
+    }
+
+    /** A copy on another registry, for tests. */
+    public RelaygateConfig withDb(String newDb) {
+        return new RelaygateConfig(newDb, policyListen, policyMaxLineLength, policyMaxAttributes, policyIdleTimeout,
+                policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts);
+    }
+
+    private static String nonEmpty(Map<String, String> v, String key) {
+        String s = v.get(key);
+        if (s == null || s.isBlank()) {
+            throw new IllegalArgumentException(key + " must not be empty");
+        }
+        return s.strip();
+    }
+
+    private static HostPort hostPort(Map<String, String> v, String key) {
+        try {
+            return HostPort.parse(v.get(key));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage());
+        }
+    }
+
+    private static int intIn(Map<String, String> v, String key, int min, int max) {
+        String s = nonEmpty(v, key);
+        int n;
+        try {
+            n = Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": not a whole number: " + s);
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException(key + ": " + n + " is outside " + min + ".." + max);
+        }
+        return n;
+    }
+
+    private static Duration duration(Map<String, String> v, String key) {
+        try {
+            Duration d = parseDuration(nonEmpty(v, key));
+            if (d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException("must be positive");
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d}; a bare number is seconds. */
+    public static Duration parseDuration(String text) {
+        String s = text.strip().toLowerCase(Locale.ROOT);
+        int i = 0;
+        while (i < s.length() && Character.isDigit(s.charAt(i))) {
+            i++;
+        }
+        if (i == 0 || i > 12) {
+            throw new IllegalArgumentException("not a duration: \"" + text + "\" (use e.g. 500ms, 30s, 5m, 2h, 7d)");
+        }
+        long n = Long.parseLong(s.substring(0, i));
+        return switch (s.substring(i)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "", "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
+            default -> throw new IllegalArgumentException("not a duration: \"" + text + "\" (use e.g. 500ms, 30s, 5m, 2h, 7d)");
+        };
+    }
+}

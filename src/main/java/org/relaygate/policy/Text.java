@@ -1,0 +1,34 @@
+package org.relaygate.policy;
+
+/** Small text helpers for messages that reach users, logs and SMTP replies. */
+public final class Text {
+    private Text() {
+    }
+
+    /** Quotes a user-supplied value for an error message, cut short and with control characters shown. */
+    public static String quote(String value) {
+        if (value == null) {
+            return "(none)";
+        }
+        String shown = value.length() > 80 ? value.substring(0, 80) + "..." : value;
+        return '"' + oneLine(shown) + '"';
+    }
+
+    /** Replaces control characters (CR, LF, NUL, ...) by spaces so a value can never split a protocol line. */
+    public static String oneLine(String value) {
+        if (value == null) {
+            return "";
+        }
+        StringBuilder sb = null;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                if (sb == null) {
+                    sb = new StringBuilder(value);
+                }
+                sb.setCharAt(i, ' ');
+            }
+        }
+        return sb == null ? value : sb.toString();
+    }
+}
