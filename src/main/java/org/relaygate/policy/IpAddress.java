@@ -118,8 +118,8 @@ public record IpAddress(boolean v6, long hi, long lo) {
             }
             int start = i;
             int value = 0;
-            while (i < n && Character.digit(s.charAt(i), 16) >= 0 && i - start < 4) {
-                value = (value << 4) | Character.digit(s.charAt(i), 16);
+            while (i < n && hexDigit(s.charAt(i)) >= 0 && i - start < 4) {
+                value = (value << 4) | hexDigit(s.charAt(i));
                 i++;
             }
             if (i < n && s.charAt(i) == '.') {
@@ -178,6 +178,20 @@ public record IpAddress(boolean v6, long hi, long lo) {
             lo = (lo << 16) | full[g + 4];
         }
         return fromV6Bits(hi, lo);
+    }
+
+    /** ASCII only: Character.digit would also take fullwidth and other scripts' digits. */
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     /** 128 bits to an address, mapping {@code ::ffff:0:0/96} to IPv4. */
