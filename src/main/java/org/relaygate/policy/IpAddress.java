@@ -53,6 +53,10 @@ public record IpAddress(boolean v6, long hi, long lo) {
         }
         int zone = s.indexOf('%');
         if (zone >= 0) {
+            // RFC 4007 zones belong to IPv6 only and are never empty.
+            if (zone == s.length() - 1 || s.lastIndexOf(':', zone) < 0) {
+                return null;
+            }
             s = s.substring(0, zone);
         }
         if (s.isEmpty() || s.length() > 45) {
