@@ -1,7 +1,5 @@
 package org.relaygate.policy;
 
-import java.util.Map;
-
 /**
  * The configurable access(5) texts of each refusal. Each starts with an RFC 3463 code so Postfix
  * uses it in its reply. Placeholders: {@code {client}}, {@code {registration}}, {@code {network}},
@@ -22,25 +20,30 @@ public record DecisionTexts(String blocked, String pending, String suspended, St
             "the postmaster");
 
     public DecisionTexts {
-        Map<String, String> all = Map.of("blocked", blocked, "pending", pending, "suspended", suspended,
-                "revoked", revoked, "not-registered", notRegistered, "bad-client-address", badClientAddress,
-                "register", register, "postmaster", postmaster);
-        for (Map.Entry<String, String> e : all.entrySet()) {
-            String v = e.getValue();
-            if (v == null || v.isBlank()) {
-                throw new IllegalArgumentException("text." + e.getKey() + " must not be empty");
-            }
-            if (!Text.oneLine(v).equals(v)) {
-                throw new IllegalArgumentException("text." + e.getKey() + " must be one line");
-            }
-            if (v.length() > 400) {
-                throw new IllegalArgumentException("text." + e.getKey() + " is longer than 400 characters");
+        // Not Map.of: it throws a bare NullPointerException on a missing text before we can name it.
+        String[] names = {"blocked", "pending", "suspended", "revoked", "not-registered", "bad-client-address",
+                "register", "postmaster"};
+        String[] values = {blocked, pending, suspended, revoked, notRegistered, badClientAddress, register, postmaster};
+        for (int i = 0; i < names.length; i++) {
+            requireOneLine("text." + names[i], values[i]);
+        }
+        for (int i = 0; i < 6; i++) { // the six refusals; register and postmaster are fragments
+            if (!values[i].matches("5\\.\\d{1,3}\\.\\d{1,3} .*")) {
+                throw new IllegalArgumentException("text." + names[i] + " must start with an RFC 3463 code such as 5.7.1: "
+                        + Text.quote(values[i]));
             }
         }
-        for (String refusal : new String[] {blocked, pending, suspended, revoked, notRegistered, badClientAddress}) {
-            if (!refusal.matches("5\\.\\d{1,3}\\.\\d{1,3} .*")) {
-                throw new IllegalArgumentException("refusal text must start with an RFC 3463 code such as 5.7.1: " + Text.quote(refusal));
-            }
+    }
+
+    private static void requireOneLine(String key, String v) {
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException(key + " must not be empty");
+        }
+        if (!Text.oneLine(v).equals(v)) {
+            throw new IllegalArgumentException(key + " must be one line");
+        }
+        if (v.length() > 400) {
+            throw new IllegalArgumentException(key + " is longer than 400 characters");
         }
     }
 }
