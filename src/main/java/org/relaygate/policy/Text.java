@@ -14,7 +14,10 @@ public final class Text {
         return '"' + oneLine(shown) + '"';
     }
 
-    /** Replaces control characters (CR, LF, NUL, ...) by spaces so a value can never split a protocol line. */
+    /**
+     * Replaces control characters (CR, LF, NUL, ..., the C1 range with NEL) and the Unicode line and
+     * paragraph separators by spaces, so a value can never split a protocol or log line.
+     */
     public static String oneLine(String value) {
         if (value == null) {
             return "";
@@ -22,7 +25,7 @@ public final class Text {
         StringBuilder sb = null;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
                 if (sb == null) {
                     sb = new StringBuilder(value);
                 }
