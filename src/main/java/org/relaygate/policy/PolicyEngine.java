@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
 
 /**
  * Decides one request against one snapshot: pure, no I/O, shared by the policy server and the
@@ -12,6 +13,9 @@ import java.time.format.DateTimeFormatter;
 public final class PolicyEngine {
 
     private static final DateTimeFormatter UNTIL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+    /** Longest access(5) text we send; a garbage client address can be far longer. */
+    private static final int MAX_TEXT = 450;
 
     private final DecisionTexts texts;
     private final Clock clock;
@@ -54,17 +58,45 @@ public final class PolicyEngine {
 
     private Decision reject(String template, Reason reason, String client, long registration, Cidr network,
                             String why, String until) {
-        String text = template
-                .replace("{client}", client)
-                .replace("{registration}", registration == 0 ? "" : "#" + registration)
-                .replace("{network}", network == null ? "" : network.toDisplayString())
-                .replace("{reason}", why == null || why.isBlank() ? "no reason given" : Text.oneLine(why))
-                .replace("{until}", until)
-                .replace("{register}", texts.register())
-                .replace("{postmaster}", texts.postmaster());
-        if (text.length() > 450) {
-            text = text.substring(0, 450);
+        Map<String, String> values = Map.of(
+                "client", client,
+                "registration", registration == 0 ? "" : "#" + registration,
+                "network", network == null ? "" : network.toDisplayString(),
+                "reason", why == null || why.isBlank() ? "no reason given" : Text.oneLine(why),
+                "until", until,
+                "register", texts.register(),
+                "postmaster", texts.postmaster());
+        return new Decision(Action.REJECT, cut(fill(template, values)), reason, registration, network);
+    }
+
+    /**
+     * Fills {name} placeholders in one pass, so a placeholder inside a value (a block reason, a garbage
+     * client address) stays literal text instead of being expanded in turn.
+     */
+    private static String fill(String template, Map<String, String> values) {
+        StringBuilder sb = new StringBuilder(template.length() + 64);
+        int i = 0;
+        while (i < template.length()) {
+            int open = template.indexOf('{', i);
+            int close = open < 0 ? -1 : template.indexOf('}', open);
+            String value = close < 0 ? null : values.get(template.substring(open + 1, close));
+            if (value == null) {
+                int next = open < 0 ? template.length() : open + 1;
+                sb.append(template, i, next);
+                i = next;
+                continue;
+            }
+            sb.append(template, i, open).append(value);
+            i = close + 1;
         }
-        return new Decision(Action.REJECT, text, reason, registration, network);
+        return sb.toString();
+    }
+
+    /** Caps a text at MAX_TEXT characters. */
+    private static String cut(String text) {
+        if (text.length() <= MAX_TEXT) {
+            return text;
+        }
+        return text.substring(0, MAX_TEXT);
     }
 }
