@@ -92,11 +92,12 @@ public final class PolicyEngine {
         return sb.toString();
     }
 
-    /** Caps a text at MAX_TEXT characters. */
+    /** Caps a text at MAX_TEXT characters without leaving half a surrogate pair at the end. */
     private static String cut(String text) {
         if (text.length() <= MAX_TEXT) {
             return text;
         }
-        return text.substring(0, MAX_TEXT);
+        int end = Character.isHighSurrogate(text.charAt(MAX_TEXT - 1)) ? MAX_TEXT - 1 : MAX_TEXT;
+        return text.substring(0, end);
     }
 }
