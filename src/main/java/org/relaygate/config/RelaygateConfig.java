@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -98,8 +99,10 @@ public record RelaygateConfig(
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage());
+        } catch (IOException | IllegalArgumentException e) {
+            // Properties.load throws IllegalArgumentException on a malformed unicode escape.
+            String why = e instanceof NoSuchFileException ? "no such file" : e.getMessage();
+            throw new IllegalArgumentException("cannot read config file " + file + ": " + why);
         }
         Map<String, String> out = new TreeMap<>();
         for (String key : p.stringPropertyNames()) {
