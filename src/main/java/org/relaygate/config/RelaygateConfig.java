@@ -178,8 +178,9 @@ public record RelaygateConfig(
     }
 
     private static Duration duration(Map<String, String> v, String key) {
+        String s = nonEmpty(v, key); // outside the try: its message already names the key
         try {
-            Duration d = parseDuration(nonEmpty(v, key));
+            Duration d = parseDuration(s);
             if (d.isZero() || d.isNegative()) {
                 throw new IllegalArgumentException("must be positive");
             }
@@ -193,7 +194,8 @@ public record RelaygateConfig(
     public static Duration parseDuration(String text) {
         String s = text.strip().toLowerCase(Locale.ROOT);
         int i = 0;
-        while (i < s.length() && Character.isDigit(s.charAt(i))) {
+        // ASCII only: Character.isDigit and Long.parseLong also take other scripts' digits.
+        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
             i++;
         }
         if (i == 0 || i > 12) {
