@@ -84,7 +84,7 @@ public final class PolicyCodec {
         for (int i = 0; i < length; i++) {
             char c = rawLine.charAt(i);
             if (Character.isISOControl(c) && c != '\t') {
-                return garble("control character 0x" + Integer.toHexString(c) + " in a line");
+                return garble(String.format("control character 0x%02x", (int) c));
             }
             if (c == '=' && eq < 0) {
                 eq = i;
