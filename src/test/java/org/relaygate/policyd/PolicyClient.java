@@ -35,7 +35,11 @@ public final class PolicyClient implements AutoCloseable {
     }
 
     public static PolicyClient connect(int port) throws IOException {
-        return new PolicyClient(new Socket(InetAddress.getLoopbackAddress(), port));
+        return connect(InetAddress.getLoopbackAddress(), port);
+    }
+
+    public static PolicyClient connect(InetAddress address, int port) throws IOException {
+        return new PolicyClient(new Socket(address, port));
     }
 
     /** A request shaped like one from Postfix 3.x smtpd, with the given overrides (null removes). */

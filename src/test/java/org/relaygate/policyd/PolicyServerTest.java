@@ -1,10 +1,12 @@
 package org.relaygate.policyd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.relaygate.policyd.PolicyClient.rcpt;
 import static org.relaygate.policyd.PolicyClient.request;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -13,6 +15,8 @@ import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,7 +74,7 @@ class PolicyServerTest {
 
     private static RelaygateConfig config(Map<String, String> flags) {
         Map<String, String> all = new HashMap<>(flags);
-        all.put("policy.listen", "127.0.0.1:0");
+        all.putIfAbsent("policy.listen", "127.0.0.1:0");
         return RelaygateConfig.load(null, Map.of(), all);
     }
 
@@ -310,6 +314,49 @@ class PolicyServerTest {
                     "client=192.0.2.1 state=RCPT action=OK reason=registered registration=1 sender=scan_ner@example.org recipient=x@example.net instance=a.b.c",
                     "client=198.51.100.1 state=RCPT action=REJECT reason=not-registered registration=- sender=- recipient=someone@example.net instance=123.456.7"),
                     appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
+        } finally {
+            logger.detachAppender(appender);
+        }
+    }
+
+    @Test
+    void listensOnIpv6Loopback() throws Exception {
+        PolicyServer v6 = startServer(Map.of("policy.listen", "[::1]:0"));
+        try (PolicyClient c = PolicyClient.connect(InetAddress.getByName("::1"), v6.actualPort())) {
+            assertEquals(OK, c.ask(rcpt("2001:db8:1::7")));
+            assertEquals("", c.finish());
+        }
+    }
+
+    @Test
+    void closeStopsListeningAndClosesOpenConnections() throws Exception {
+        PolicyServer closing = startServer(Map.of());
+        int port = closing.actualPort();
+        try (PolicyClient c = PolicyClient.connect(port)) {
+            assertEquals(OK, c.ask(rcpt("192.0.2.1")));
+            await(closing.close());
+            assertEquals("", c.readToEnd());
+        }
+        assertThrows(ConnectException.class, () -> PolicyClient.connect(port).close());
+    }
+
+    @Test
+    void warnsOnceAboutAFloodOverTheConnectionLimit() throws Exception {
+        PolicyServer limited = startServer(Map.of("policy.max-connections", "1"));
+        Logger logger = (Logger) LoggerFactory.getLogger(PolicyServer.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try (PolicyClient holder = PolicyClient.connect(limited.actualPort())) {
+            assertEquals(OK, holder.ask(rcpt("192.0.2.1")));
+            for (int i = 0; i < 20; i++) {
+                try (PolicyClient refused = PolicyClient.connect(limited.actualPort())) {
+                    assertEquals("", refused.readToEnd());
+                }
+            }
+            assertEquals(1, appender.list.stream().filter(e -> e.getLevel() == Level.WARN).count(),
+                    () -> appender.list.toString());
+            assertEquals(OK, holder.ask(rcpt("192.0.2.1")));
         } finally {
             logger.detachAppender(appender);
         }
