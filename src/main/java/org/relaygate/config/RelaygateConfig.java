@@ -25,6 +25,7 @@ public record RelaygateConfig(
         HostPort policyListen,
         int policyMaxLineLength,
         int policyMaxAttributes,
+        int policyMaxRequestSize,
         Duration policyIdleTimeout,
         int policyMaxConnections,
         Duration registryPollInterval,
@@ -41,6 +42,7 @@ public record RelaygateConfig(
         d.put("policy.listen", "127.0.0.1:10040");
         d.put("policy.max-line-length", "4096");
         d.put("policy.max-attributes", "128");
+        d.put("policy.max-request-size", "65536");
         d.put("policy.idle-timeout", "600s");
         d.put("policy.max-connections", "1024");
         d.put("registry.poll-interval", "500ms");
@@ -127,6 +129,7 @@ public record RelaygateConfig(
                 hostPort(v, "policy.listen"),
                 intIn(v, "policy.max-line-length", 256, 1 << 20),
                 intIn(v, "policy.max-attributes", 8, 10_000),
+                intIn(v, "policy.max-request-size", 1024, 16 << 20),
                 duration(v, "policy.idle-timeout"),
                 intIn(v, "policy.max-connections", 1, 1_000_000),
                 duration(v, "registry.poll-interval"),
@@ -137,13 +140,13 @@ public record RelaygateConfig(
 
     /** A copy with another policy listener, for tests and for {@code --policy-listen}. */
     public RelaygateConfig withPolicyListen(HostPort listen) {
-        return new RelaygateConfig(db, listen, policyMaxLineLength, policyMaxAttributes, policyIdleTimeout,
+        return new RelaygateConfig(db, listen, policyMaxLineLength, policyMaxAttributes, policyMaxRequestSize, policyIdleTimeout,
                 policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts);
     }
 
     /** A copy on another registry, for tests. */
     public RelaygateConfig withDb(String newDb) {
-        return new RelaygateConfig(newDb, policyListen, policyMaxLineLength, policyMaxAttributes, policyIdleTimeout,
+        return new RelaygateConfig(newDb, policyListen, policyMaxLineLength, policyMaxAttributes, policyMaxRequestSize, policyIdleTimeout,
                 policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts);
     }
 

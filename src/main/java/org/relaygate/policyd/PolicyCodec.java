@@ -50,16 +50,24 @@ public final class PolicyCodec {
 
     private final int maxAttributes;
     private final int maxLineLength;
+    private final int maxRequestSize;
+    /** Characters of the request so far, line ends included: bounds what one connection may buffer. */
+    private int requestSize;
     /** Reused for every request of the connection; the request takes an immutable copy. */
     private final HashMap<String, String> attributes = new HashMap<>(64);
     private Garbled garbled;
 
     public PolicyCodec(int maxAttributes, int maxLineLength) {
-        if (maxAttributes < 1 || maxLineLength < 1) {
+        this(maxAttributes, maxLineLength, Integer.MAX_VALUE);
+    }
+
+    public PolicyCodec(int maxAttributes, int maxLineLength, int maxRequestSize) {
+        if (maxAttributes < 1 || maxLineLength < 1 || maxRequestSize < 1) {
             throw new IllegalArgumentException("bounds must be positive");
         }
         this.maxAttributes = maxAttributes;
         this.maxLineLength = maxLineLength;
+        this.maxRequestSize = maxRequestSize;
     }
 
     /**
@@ -96,6 +104,10 @@ public final class PolicyCodec {
         if (eq == 0) {
             return garble("empty attribute name");
         }
+        requestSize += length + 1;
+        if (requestSize > maxRequestSize) {
+            return garble("request larger than " + maxRequestSize + " bytes");
+        }
         if (attributes.size() >= maxAttributes) {
             return garble("more than " + maxAttributes + " attributes");
         }
@@ -118,11 +130,13 @@ public final class PolicyCodec {
         }
         PolicyRequest request = new PolicyRequest(attributes);
         attributes.clear();
+        requestSize = 0;
         return new Complete(request);
     }
 
     private Garbled garble(String reason) {
         attributes.clear();
+        requestSize = 0;
         garbled = new Garbled(reason);
         return garbled;
     }

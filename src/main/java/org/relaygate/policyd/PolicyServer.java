@@ -83,7 +83,8 @@ public final class PolicyServer {
             logRefusal(socket);
             return;
         }
-        new PolicyConnection(socket, new PolicyCodec(config.policyMaxAttributes(), config.policyMaxLineLength()),
+        new PolicyConnection(socket, new PolicyCodec(config.policyMaxAttributes(), config.policyMaxLineLength(),
+                config.policyMaxRequestSize()),
                 config.policyMaxLineLength(), engine, snapshots).start(open::decrementAndGet);
     }
 

@@ -45,13 +45,14 @@ class RelaygateConfigTest {
         assertEquals(Duration.ofMillis(500), c.registryPollInterval());
         assertEquals(16, c.minPrefixV4());
         assertEquals(48, c.minPrefixV6());
+        assertEquals(65536, c.policyMaxRequestSize());
         assertEquals(DecisionTexts.DEFAULTS, c.texts());
         assertEquals(c, RelaygateConfig.load(null, Map.of(), Map.of()));
     }
 
     @Test
     void everyKeyHasAnEnvironmentName() {
-        assertEquals(17, RelaygateConfig.DEFAULTS.size());
+        assertEquals(18, RelaygateConfig.DEFAULTS.size());
         for (String key : RelaygateConfig.DEFAULTS.keySet()) {
             assertTrue(RelaygateConfig.envName(key).matches("RELAYGATE_[A-Z0-9_]+"), key);
         }

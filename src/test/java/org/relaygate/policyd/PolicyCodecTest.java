@@ -178,4 +178,20 @@ class PolicyCodecTest {
         assertEquals(expected, PolicyCodec.encode(decision));
         assertEquals(expected, new String(PolicyCodec.encodeBytes(decision), StandardCharsets.UTF_8));
     }
+
+    @Test
+    void requestLargerThanTheSizeBoundIsGarbledAndTheNextRequestStartsFresh() {
+        PolicyCodec bounded = new PolicyCodec(MAX_ATTRIBUTES, MAX_LINE, 100);
+        String line = "x_pad=" + "a".repeat(80);
+        assertInstanceOf(PolicyCodec.NeedMore.class, bounded.onLine("request=smtpd_access_policy"));
+        PolicyCodec.Result result = bounded.onLine(line);
+        PolicyCodec.Garbled garbled = assertInstanceOf(PolicyCodec.Garbled.class, result);
+        assertTrue(garbled.reason().contains("larger than 100 bytes"), garbled.reason());
+
+        PolicyCodec fresh = new PolicyCodec(MAX_ATTRIBUTES, MAX_LINE, 100);
+        List<PolicyCodec.Result> twice = feed(fresh, "request=smtpd_access_policy\nclient_address=192.0.2.1\n\n"
+                + "request=smtpd_access_policy\nclient_address=192.0.2.2\n\n");
+        assertEquals(2, twice.stream().filter(r -> r instanceof PolicyCodec.Complete).count(),
+                "the size is counted per request, not per connection");
+    }
 }
