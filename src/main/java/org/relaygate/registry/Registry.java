@@ -202,7 +202,10 @@ public final class Registry {
         if (statement == null || statement.isBlank()) {
             return Future.failedFuture(new RegistryException("empty SQL statement"));
         }
-        return inTransaction(actor, conn -> conn.query(statement).execute().map(SqlConsole::result));
+        // Writers queue on registry_meta (see change()); an admin repairing a broken registry_meta
+        // must still get through, hence the lock is best effort here.
+        return inTransaction(actor, conn -> lockMeta(conn).otherwiseEmpty()
+                .compose(locked -> conn.query(statement).execute()).map(SqlConsole::result));
     }
 
     /** The registry's change counter, bumped by triggers on every change (CLI or plain SQL). */
@@ -217,8 +220,11 @@ public final class Registry {
 
     /** A change: actor set, registry_meta locked (writers queue), then the work; one transaction. */
     private <T> Future<T> change(Actor actor, Function<SqlConnection, Future<T>> work) {
-        return inTransaction(actor, conn -> conn.query("SELECT revision FROM registry_meta WHERE id = 1 FOR UPDATE")
-                .execute().compose(locked -> work.apply(conn)));
+        return inTransaction(actor, conn -> lockMeta(conn).compose(locked -> work.apply(conn)));
+    }
+
+    private static Future<Void> lockMeta(SqlConnection conn) {
+        return conn.query("SELECT revision FROM registry_meta WHERE id = 1 FOR UPDATE").execute().mapEmpty();
     }
 
     private <T> Future<T> inTransaction(Actor actor, Function<SqlConnection, Future<T>> work) {

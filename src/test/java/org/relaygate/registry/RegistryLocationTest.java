@@ -133,6 +133,9 @@ class RegistryLocationTest {
     void anUnusableLocationIsOneClearLine(Vertx vertx) throws IOException {
         Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
         String message = RegistryTestSupport.refusal(Registry.open(vertx, RegistryTestSupport.config(file.resolve("db"))));
-        assertTrue(message.startsWith("cannot open registry " + file.resolve("db")), message);
+        assertEquals("cannot open registry " + file.resolve("db") + ": " + file.resolve("db") + ": Not a directory", message);
+        assertEquals("cannot open registry /tmp/x;INIT=RUNSCRIPT FROM 'evil': a registry directory must not contain ';'"
+                + " (use a jdbc: URL for settings)", RegistryTestSupport.refusal(Registry.open(vertx,
+                RegistryTestSupport.config(dir).withDb("/tmp/x;INIT=RUNSCRIPT FROM 'evil'"))));
     }
 }
