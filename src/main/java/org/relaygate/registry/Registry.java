@@ -51,18 +51,28 @@ public final class Registry {
     /** Opens (creating if needed, from sql/schema.sql) the registry named by config.db(). */
     public static Future<Registry> open(Vertx vertx, RelaygateConfig config) {
         RegistryLocation.bindH2ToLoopback();
-        return vertx.executeBlocking(() -> new String[] {RegistryLocation.jdbcUrl(config.db()), RegistryLocation.schemaScript()})
-                .recover(e -> Future.failedFuture(new RegistryException("cannot open registry " + config.db() + ": " + e.getMessage())))
-                .compose(found -> {
-                    Pool pool = JDBCPool.pool(vertx, new JDBCConnectOptions().setJdbcUrl(found[0]),
-                            new PoolOptions().setMaxSize(POOL_SIZE));
-                    Registry registry = new Registry(vertx, pool, config, found[0], Clock.systemDefaultZone());
-                    return pool.query(found[1]).execute()
-                            .recover(e -> pool.close().transform(x -> Future.failedFuture(new RegistryException(
-                                    "cannot open registry " + config.db() + ": " + SqlErrors.message(e)))))
-                            .map(registry);
-                })
-                .onSuccess(r -> LOG.debug("registry open: {}", r.url));
+        return vertx.executeBlocking(() -> new Location(RegistryLocation.jdbcUrl(config.db()), RegistryLocation.schemaScript()))
+                .recover(e -> Future.failedFuture(cannotOpen(config, e.getMessage())))
+                .compose(location -> createSchema(vertx, config, location));
+    }
+
+    /** The URL and the schema script, found off the event loop. */
+    private record Location(String url, String schema) {
+    }
+
+    /** Runs the whole (idempotent) schema script on the new pool; closes the pool when that fails. */
+    private static Future<Registry> createSchema(Vertx vertx, RelaygateConfig config, Location location) {
+        Pool pool = JDBCPool.pool(vertx, new JDBCConnectOptions().setJdbcUrl(location.url()),
+                new PoolOptions().setMaxSize(POOL_SIZE));
+        Registry registry = new Registry(vertx, pool, config, location.url(), Clock.systemDefaultZone());
+        return pool.query(location.schema()).execute()
+                .recover(e -> pool.close().transform(closed -> Future.failedFuture(cannotOpen(config, SqlErrors.message(e)))))
+                .map(registry)
+                .onSuccess(r -> LOG.debug("registry open: {}", location.url()));
+    }
+
+    private static RegistryException cannotOpen(RelaygateConfig config, String why) {
+        return new RegistryException("cannot open registry " + config.db() + ": " + why);
     }
 
     /** The JDBC URL in use: an admin may connect to it with plain SQL while this registry is open. */
