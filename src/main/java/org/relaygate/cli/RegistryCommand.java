@@ -26,6 +26,7 @@ abstract class RegistryCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private RelaygateConfig config;
+    private Actor actor;
 
     /** Does the command's work and returns its exit code. */
     abstract int run(Registry registry) throws Exception;
@@ -44,7 +45,10 @@ abstract class RegistryCommand implements Callable<Integer> {
     }
 
     final Actor actor() {
-        return root().actor(source());
+        if (actor == null) {
+            actor = root().actor(source());
+        }
+        return actor;
     }
 
     /** The configuration this run loaded (set before {@link #run}). */
@@ -63,6 +67,7 @@ abstract class RegistryCommand implements Callable<Integer> {
     @Override
     public final Integer call() throws Exception {
         validate();
+        actor();
         config = root().config(null);
         Vertx vertx = Vertx.vertx();
         try {
