@@ -69,6 +69,8 @@ final class PolicyConnection {
             abort("line longer than " + maxLineLength + " bytes");
             return;
         }
+        // UTF-8, as SMTPUTF8 senders arrive; a malformed byte becomes U+FFFD, which can only make an
+        // attribute unreadable (a client_address that is no address is refused), never grant anything.
         PolicyCodec.Result result = codec.onLine(line.toString(StandardCharsets.UTF_8));
         if (result instanceof PolicyCodec.Complete complete) {
             answer(complete.request());
