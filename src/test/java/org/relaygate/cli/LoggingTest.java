@@ -14,6 +14,7 @@ class LoggingTest {
     private final Logger vertx = (Logger) LoggerFactory.getLogger("io.vertx");
 
     @Test
+    @SuppressWarnings("try") // the resource is only there to be closed
     void oneShotCommandsRaiseInfoToWarnAndPutItBack() {
         Level rootBefore = root.getLevel();
         Level vertxBefore = vertx.getLevel();
@@ -26,6 +27,7 @@ class LoggingTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void anExplicitLogLevelWins() {
         Level before = root.getLevel();
         try (Logging.Restore quiet = Logging.warningsOnly(Map.of("RELAYGATE_LOG_LEVEL", "DEBUG"))) {
