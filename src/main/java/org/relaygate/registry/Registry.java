@@ -43,7 +43,7 @@ public final class Registry {
     private Registry(Vertx vertx, Pool pool, RelaygateConfig config, String url, Clock clock) {
         this.pool = pool;
         this.rules = new RegistrationRules(config.minPrefixV4(), config.minPrefixV6());
-        this.snapshots = new SnapshotLoader(vertx, pool, clock);
+        this.snapshots = new SnapshotLoader(vertx, url, clock);
         this.clock = clock;
         this.url = url;
     }
@@ -56,7 +56,7 @@ public final class Registry {
                 .compose(found -> {
                     Pool pool = JDBCPool.pool(vertx, new JDBCConnectOptions().setJdbcUrl(found[0]),
                             new PoolOptions().setMaxSize(POOL_SIZE));
-                    Registry registry = new Registry(vertx, pool, config, found[0], Clock.systemUTC());
+                    Registry registry = new Registry(vertx, pool, config, found[0], Clock.systemDefaultZone());
                     return pool.query(found[1]).execute()
                             .recover(e -> pool.close().transform(x -> Future.failedFuture(new RegistryException(
                                     "cannot open registry " + config.db() + ": " + SqlErrors.message(e)))))
