@@ -2,101 +2,239 @@ package org.relaygate.registry;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.jdbcclient.JDBCConnectOptions;
+import io.vertx.jdbcclient.JDBCPool;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
+import java.util.function.Function;
 import org.relaygate.config.RelaygateConfig;
 import org.relaygate.policy.Cidr;
 import org.relaygate.policy.RegistrationStatus;
 import org.relaygate.policy.Snapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one class that owns the registry's SQL, over the Vert.x JDBC client. Every change runs in a
  * transaction that sets the actor for the audit triggers. Failures the user can act on fail the
  * future with {@link RegistryException}.
  *
- * <p>API STUB: being implemented.
+ * <p>Every change first locks the single registry_meta row: writers queue there (the revision
+ * trigger writes that row anyway), so checks and inserts of two concurrent registrations cannot
+ * interleave.
  */
 public final class Registry {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
+    private static final int POOL_SIZE = 4;
+
+    private final Pool pool;
+    private final RegistrationRules rules;
+    private final SnapshotLoader snapshots;
+    private final Clock clock;
+    private final String url;
+
+    private Registry(Vertx vertx, Pool pool, RelaygateConfig config, String url, Clock clock) {
+        this.pool = pool;
+        this.rules = new RegistrationRules(config.minPrefixV4(), config.minPrefixV6());
+        this.snapshots = new SnapshotLoader(vertx, pool, clock);
+        this.clock = clock;
+        this.url = url;
+    }
+
     /** Opens (creating if needed, from sql/schema.sql) the registry named by config.db(). */
     public static Future<Registry> open(Vertx vertx, RelaygateConfig config) {
-        throw new UnsupportedOperationException("not yet");
+        RegistryLocation.bindH2ToLoopback();
+        return vertx.executeBlocking(() -> new String[] {RegistryLocation.jdbcUrl(config.db()), RegistryLocation.schemaScript()})
+                .recover(e -> Future.failedFuture(new RegistryException("cannot open registry " + config.db() + ": " + e.getMessage())))
+                .compose(found -> {
+                    Pool pool = JDBCPool.pool(vertx, new JDBCConnectOptions().setJdbcUrl(found[0]),
+                            new PoolOptions().setMaxSize(POOL_SIZE));
+                    Registry registry = new Registry(vertx, pool, config, found[0], Clock.systemUTC());
+                    return pool.query(found[1]).execute()
+                            .recover(e -> pool.close().transform(x -> Future.failedFuture(new RegistryException(
+                                    "cannot open registry " + config.db() + ": " + SqlErrors.message(e)))))
+                            .map(registry);
+                })
+                .onSuccess(r -> LOG.debug("registry open: {}", r.url));
+    }
+
+    /** The JDBC URL in use: an admin may connect to it with plain SQL while this registry is open. */
+    public String jdbcUrl() {
+        return url;
     }
 
     public Future<Void> close() {
-        throw new UnsupportedOperationException("not yet");
+        return pool.close();
     }
 
     /** Validates and stores a PENDING registration; the new id. */
     public Future<Long> register(NewRegistration registration, Actor actor) {
-        throw new UnsupportedOperationException("not yet");
+        RegistrationRules.Valid valid;
+        try {
+            valid = rules.validate(registration, LocalDate.now(clock));
+        } catch (RegistryException e) {
+            return Future.failedFuture(e);
+        }
+        return change(actor, conn -> RegistrationChecks.forRegistration(conn, valid.addresses())
+                .compose(v -> RegistrationSql.insert(conn, valid)));
     }
 
     public Future<Registration> approve(long id, Actor actor) {
-        throw new UnsupportedOperationException("not yet");
+        return change(actor, conn -> RegistrationSql.status(conn, id)
+                .compose(status -> {
+                    StatusRules.checkApprove(id, status);
+                    return RegistrationSql.addresses(conn, id);
+                })
+                .compose(networks -> RegistrationChecks.forApproval(conn, networks))
+                .compose(v -> RegistrationSql.approve(conn, id, actor.name()))
+                .compose(v -> RegistrationSql.get(conn, id)));
     }
 
     public Future<Registration> suspend(long id, String reason, Actor actor) {
-        throw new UnsupportedOperationException("not yet");
+        String why;
+        try {
+            why = RegistrationRules.required("suspension reason", reason, RegistrationRules.MAX_REASON);
+        } catch (RegistryException e) {
+            return Future.failedFuture(e);
+        }
+        return transition(id, actor, RegistrationStatus.SUSPENDED, why, StatusRules::checkSuspend);
     }
 
     public Future<Registration> revoke(long id, String reason, Actor actor) {
-        throw new UnsupportedOperationException("not yet");
+        String why;
+        try {
+            why = RegistrationRules.optional("revocation reason", reason, RegistrationRules.MAX_REASON);
+        } catch (RegistryException e) {
+            return Future.failedFuture(e);
+        }
+        return transition(id, actor, RegistrationStatus.REVOKED, why, StatusRules::checkRevoke);
+    }
+
+    private Future<Registration> transition(long id, Actor actor, RegistrationStatus target, String reason,
+                                            java.util.function.BiConsumer<Long, RegistrationStatus> check) {
+        return change(actor, conn -> RegistrationSql.status(conn, id)
+                .compose(status -> {
+                    check.accept(id, status);
+                    return RegistrationSql.setStatus(conn, id, target, reason);
+                })
+                .compose(v -> RegistrationSql.get(conn, id)));
     }
 
     public Future<Registration> get(long id) {
-        throw new UnsupportedOperationException("not yet");
+        return RegistrationSql.get(pool, id).recover(SqlErrors::oneLine);
     }
 
     /** All registrations, or those with the given status when it is not null; by id. */
     public Future<List<Registration>> list(RegistrationStatus status) {
-        throw new UnsupportedOperationException("not yet");
+        return RegistrationSql.list(pool, status).recover(SqlErrors::oneLine);
     }
 
     /** until may be null (no end). */
     public Future<BlockEntry> block(Cidr cidr, String reason, Instant until, Actor actor) {
-        throw new UnsupportedOperationException("not yet");
+        String why;
+        try {
+            requireCidr(cidr);
+            why = RegistrationRules.required("block reason", reason, RegistrationRules.MAX_REASON);
+            if (until != null && !until.isAfter(clock.instant())) {
+                throw new RegistryException("block end " + until + " is in the past");
+            }
+        } catch (RegistryException e) {
+            return Future.failedFuture(e);
+        }
+        return change(actor, conn -> ListedRangesSql.insertBlock(conn, cidr, why, until, actor.name()));
     }
 
     /** Removes every block on exactly this network; the number removed (fails when none). */
     public Future<Integer> unblock(Cidr cidr, Actor actor) {
-        throw new UnsupportedOperationException("not yet");
+        if (cidr == null) {
+            return Future.failedFuture(new RegistryException("no network given"));
+        }
+        return change(actor, conn -> ListedRangesSql.deleteBlocks(conn, cidr).compose(n -> n == 0
+                ? Future.failedFuture(new RegistryException("no block on " + cidr.toDisplayString()))
+                : Future.succeededFuture(n)));
     }
 
     public Future<List<BlockEntry>> blocks() {
-        throw new UnsupportedOperationException("not yet");
+        return ListedRangesSql.blocks(pool).recover(SqlErrors::oneLine);
     }
 
     public Future<NetworkEntry> addNetwork(NetworkKind kind, Cidr cidr, String description, Actor actor) {
-        throw new UnsupportedOperationException("not yet");
+        String text;
+        try {
+            requireCidr(cidr);
+            text = RegistrationRules.optional("description", description, RegistrationRules.MAX_REASON);
+        } catch (RegistryException e) {
+            return Future.failedFuture(e);
+        }
+        return change(actor, conn -> ListedRangesSql.networkExists(conn, kind, cidr).compose(exists -> exists
+                ? Future.failedFuture(new RegistryException(cidr + " is already a " + ListedRangesSql.label(kind)))
+                : ListedRangesSql.insertNetwork(conn, kind, cidr, text, actor.name())));
     }
 
     public Future<List<NetworkEntry>> networks(NetworkKind kind) {
-        throw new UnsupportedOperationException("not yet");
+        return ListedRangesSql.networks(pool, kind).recover(SqlErrors::oneLine);
     }
 
     /** Removes exactly this network; fails when it is not listed. */
     public Future<Void> removeNetwork(NetworkKind kind, Cidr cidr, Actor actor) {
-        throw new UnsupportedOperationException("not yet");
+        if (cidr == null) {
+            return Future.failedFuture(new RegistryException("no network given"));
+        }
+        return change(actor, conn -> ListedRangesSql.deleteNetwork(conn, kind, cidr).compose(n -> n == 0
+                ? Future.failedFuture(new RegistryException(cidr + " is not a " + ListedRangesSql.label(kind)))
+                : Future.<Void>succeededFuture()));
     }
 
     /** Newest first; registrationId null for all. */
     public Future<List<AuditEntry>> audit(Long registrationId, int limit) {
-        throw new UnsupportedOperationException("not yet");
+        return AuditSql.read(pool, registrationId, limit).recover(SqlErrors::oneLine);
     }
 
     /** Runs one SQL statement as the given actor (audited through the triggers). */
     public Future<SqlResult> sql(String statement, Actor actor) {
-        throw new UnsupportedOperationException("not yet");
+        if (statement == null || statement.isBlank()) {
+            return Future.failedFuture(new RegistryException("empty SQL statement"));
+        }
+        return inTransaction(actor, conn -> conn.query(statement).execute().map(SqlConsole::result));
     }
 
     /** The registry's change counter, bumped by triggers on every change (CLI or plain SQL). */
     public Future<Long> revision() {
-        throw new UnsupportedOperationException("not yet");
+        return SnapshotLoader.revision(pool).recover(SqlErrors::oneLine);
     }
 
     /** Reads everything the engine needs and builds a snapshot (the build runs off the event loop). */
     public Future<Snapshot> loadSnapshot() {
-        throw new UnsupportedOperationException("not yet");
+        return snapshots.load().recover(SqlErrors::oneLine);
+    }
+
+    /** A change: actor set, registry_meta locked (writers queue), then the work; one transaction. */
+    private <T> Future<T> change(Actor actor, Function<SqlConnection, Future<T>> work) {
+        return inTransaction(actor, conn -> conn.query("SELECT revision FROM registry_meta WHERE id = 1 FOR UPDATE")
+                .execute().compose(locked -> work.apply(conn)));
+    }
+
+    private <T> Future<T> inTransaction(Actor actor, Function<SqlConnection, Future<T>> work) {
+        if (actor == null || actor.name() == null || actor.name().isBlank()) {
+            return Future.failedFuture(new RegistryException("no actor given for the audit log"));
+        }
+        String source = actor.source() == null || actor.source().isBlank() ? "cli" : actor.source();
+        return pool.withTransaction(conn -> conn.preparedQuery("SET @actor = ?").execute(Tuple.of(actor.name()))
+                        .compose(r -> conn.preparedQuery("SET @source = ?").execute(Tuple.of(source)))
+                        .compose(r -> work.apply(conn)))
+                .recover(SqlErrors::oneLine);
+    }
+
+    private static void requireCidr(Cidr cidr) {
+        if (cidr == null) {
+            throw new RegistryException("no network given");
+        }
     }
 }

@@ -1,0 +1,82 @@
+package org.relaygate.cli;
+
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.relaygate.RelaygateService;
+import org.relaygate.config.RelaygateConfig;
+import org.relaygate.policy.Text;
+import org.relaygate.registry.RegistryException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Runs the policy server until the JVM is told to stop (SIGTERM, Ctrl-C): a shutdown hook then
+ * stops the service (listeners, then registry) and closes Vert.x, as separate steps.
+ */
+@Command(name = "serve", description = "Run the Postfix policy server on the registry until stopped (SIGTERM, Ctrl-C).")
+final class ServeCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--policy-listen", paramLabel = "HOST:PORT",
+            description = "Where the policy server listens (default: 127.0.0.1:10040; port 0 picks a free one).")
+    String policyListen;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        RelaygateCommand root = (RelaygateCommand) spec.root().userObject();
+        RelaygateConfig config = root.config(policyListen);
+        Vertx vertx = Vertx.vertx();
+        RelaygateService service;
+        try {
+            service = Futures.await(RelaygateService.start(vertx, config));
+        } catch (RuntimeException e) {
+            closeVertx(vertx);
+            throw new CommandFailure("cannot start: " + reason(e, config), e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(service, vertx), "relaygate-shutdown"));
+        log.info("relaygate running: registry {}, policy server on {}:{}", config.db(), config.policyListen().host(),
+                service.policyPort());
+        // Serve until the JVM exits; the shutdown hook does the stopping.
+        new CountDownLatch(1).await();
+        return 0;
+    }
+
+    private static String reason(RuntimeException e, RelaygateConfig config) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : Text.oneLine(e.getMessage());
+        if (e instanceof RegistryException || e instanceof IllegalArgumentException) {
+            return message;
+        }
+        // Typically a BindException: name what we tried to bind.
+        return message + " (policy server on " + config.policyListen() + ", registry " + config.db() + ")";
+    }
+
+    private static void stop(RelaygateService service, Vertx vertx) {
+        log.info("stopping relaygate");
+        try {
+            Futures.await(service.stop(), STOP_TIMEOUT, "stopping the service");
+        } catch (RuntimeException e) {
+            log.warn("stopping the service failed: {}", e.toString());
+        }
+        closeVertx(vertx);
+        log.info("relaygate stopped");
+    }
+
+    private static void closeVertx(Vertx vertx) {
+        try {
+            Futures.await(vertx.close(), STOP_TIMEOUT, "closing Vert.x");
+        } catch (RuntimeException e) {
+            log.warn("closing Vert.x failed: {}", e.toString());
+        }
+    }
+}

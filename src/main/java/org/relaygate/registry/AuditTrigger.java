@@ -1,0 +1,62 @@
+package org.relaygate.registry;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Locale;
+import org.h2.api.Trigger;
+
+/**
+ * AFTER INSERT/UPDATE/DELETE for each row: writes one audit_log row with who (the session's
+ * actor, see {@link SessionActor}), what and the old and new values. It runs inside the changing
+ * transaction, so a rolled back change leaves no audit row either.
+ */
+public final class AuditTrigger implements Trigger {
+
+    private static final String INSERT = "INSERT INTO audit_log (actor, source, table_name, row_id, operation, "
+            + "old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+    private String table;
+    private TableColumns columns;
+    private int id;
+
+    @Override
+    public void init(Connection conn, String schemaName, String triggerName, String tableName,
+                     boolean before, int type) throws SQLException {
+        table = tableName.toLowerCase(Locale.ROOT);
+        columns = TableColumns.read(conn, schemaName, tableName);
+        id = columns.require("id", table);
+    }
+
+    @Override
+    public void fire(Connection conn, Object[] oldRow, Object[] newRow) throws SQLException {
+        String operation;
+        String oldValue;
+        String newValue;
+        if (oldRow == null) {
+            operation = "INSERT";
+            oldValue = null;
+            newValue = AuditValues.row(columns, newRow);
+        } else if (newRow == null) {
+            operation = "DELETE";
+            oldValue = AuditValues.row(columns, oldRow);
+            newValue = null;
+        } else {
+            operation = "UPDATE";
+            oldValue = AuditValues.changed(columns, oldRow, newRow);
+            newValue = AuditValues.changed(columns, newRow, oldRow);
+        }
+        Object rowId = (newRow != null ? newRow : oldRow)[id];
+        SessionActor actor = SessionActor.of(conn);
+        try (PreparedStatement ps = conn.prepareStatement(INSERT)) {
+            ps.setString(1, actor.name());
+            ps.setString(2, actor.source());
+            ps.setString(3, table);
+            ps.setObject(4, rowId);
+            ps.setString(5, operation);
+            ps.setString(6, oldValue);
+            ps.setString(7, newValue);
+            ps.executeUpdate();
+        }
+    }
+}

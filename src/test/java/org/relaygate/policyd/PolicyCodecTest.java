@@ -1,0 +1,181 @@
+package org.relaygate.policyd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.relaygate.policy.Action;
+import org.relaygate.policy.Cidr;
+import org.relaygate.policy.Decision;
+import org.relaygate.policy.PolicyRequest;
+import org.relaygate.policy.Reason;
+
+class PolicyCodecTest {
+
+    private static final int MAX_ATTRIBUTES = 8;
+    private static final int MAX_LINE = 300;
+
+    /** Splits a transcript the way the framing does: on "\n", an unterminated tail is not a line yet. */
+    private static List<PolicyCodec.Result> feed(PolicyCodec codec, String transcript) {
+        List<PolicyCodec.Result> results = new ArrayList<>();
+        int start = 0;
+        for (int nl = transcript.indexOf('\n'); nl >= 0; nl = transcript.indexOf('\n', start)) {
+            results.add(codec.onLine(transcript.substring(start, nl)));
+            start = nl + 1;
+        }
+        return results;
+    }
+
+    private static PolicyCodec codec() {
+        return new PolicyCodec(MAX_ATTRIBUTES, MAX_LINE);
+    }
+
+    /** The one result that is not NeedMore; fails when there is none or more than one. */
+    private static PolicyCodec.Result outcome(String transcript) {
+        List<PolicyCodec.Result> finals = feed(codec(), transcript).stream()
+                .filter(r -> r != PolicyCodec.NeedMore.INSTANCE).toList();
+        assertEquals(1, finals.size(), () -> "results: " + finals);
+        return finals.get(0);
+    }
+
+    static Stream<Arguments> wellFormed() {
+        return Stream.of(
+                Arguments.of("normal request",
+                        "request=smtpd_access_policy\nprotocol_state=RCPT\nclient_address=192.0.2.1\n\n",
+                        Map.of("request", "smtpd_access_policy", "protocol_state", "RCPT", "client_address", "192.0.2.1")),
+                Arguments.of("CRLF line ends",
+                        "request=smtpd_access_policy\r\nclient_address=192.0.2.1\r\n\r\n",
+                        Map.of("request", "smtpd_access_policy", "client_address", "192.0.2.1")),
+                Arguments.of("unknown attributes kept, order free",
+                        "x_future=1\nclient_address=192.0.2.1\nrequest=smtpd_access_policy\n\n",
+                        Map.of("request", "smtpd_access_policy", "client_address", "192.0.2.1", "x_future", "1")),
+                Arguments.of("value containing '='",
+                        "request=smtpd_access_policy\nccert_subject=CN=a=b, O=x\n\n",
+                        Map.of("request", "smtpd_access_policy", "ccert_subject", "CN=a=b, O=x")),
+                Arguments.of("empty values",
+                        "request=smtpd_access_policy\nsender=\nclient_name=\n\n",
+                        Map.of("request", "smtpd_access_policy", "sender", "", "client_name", "")),
+                Arguments.of("tab inside a value",
+                        "request=smtpd_access_policy\nnote=a\tb\n\n",
+                        Map.of("request", "smtpd_access_policy", "note", "a\tb")),
+                Arguments.of("stray blank lines before the request are ignored",
+                        "\n\r\n\nrequest=smtpd_access_policy\nclient_address=::ffff:192.0.2.1\n\n",
+                        Map.of("request", "smtpd_access_policy", "client_address", "::ffff:192.0.2.1")),
+                Arguments.of("UTF-8 value (SMTPUTF8 sender)",
+                        "request=smtpd_access_policy\nsender=jörg@example.org\n\n",
+                        Map.of("request", "smtpd_access_policy", "sender", "jörg@example.org")),
+                Arguments.of("exactly the attribute limit",
+                        "request=smtpd_access_policy\na=1\nb=2\nc=3\nd=4\ne=5\nf=6\ng=7\n\n",
+                        Map.of("request", "smtpd_access_policy", "a", "1", "b", "2", "c", "3", "d", "4", "e", "5",
+                                "f", "6", "g", "7")),
+                Arguments.of("line exactly at the length limit (CR not counted)",
+                        "request=smtpd_access_policy\nv=" + "x".repeat(MAX_LINE - 2) + "\r\n\n",
+                        Map.of("request", "smtpd_access_policy", "v", "x".repeat(MAX_LINE - 2))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("wellFormed")
+    void parsesWellFormedRequests(String name, String transcript, Map<String, String> expected) {
+        PolicyCodec.Result result = outcome(transcript);
+        PolicyCodec.Complete complete = assertInstanceOf(PolicyCodec.Complete.class, result);
+        assertEquals(expected, complete.request().attributes());
+    }
+
+    static Stream<Arguments> garbled() {
+        String request = "request=smtpd_access_policy\n";
+        return Stream.of(
+                Arguments.of("line without '='", request + "client_address 192.0.2.1\n\n", "line without '='"),
+                Arguments.of("empty name", request + "=192.0.2.1\n\n", "empty attribute name"),
+                Arguments.of("NUL byte", request + "client_address=192.0.2.1\0\n\n", "control character 0x00"),
+                Arguments.of("escape character", request + "sender=\u001b[31m\n\n", "control character 0x1b"),
+                Arguments.of("DEL", request + "sender=a\u007fb\n\n", "control character 0x7f"),
+                Arguments.of("C1 control (NEL)", request + "sender=a\u0085b\n\n", "control character 0x85"),
+                Arguments.of("CR inside a line", request + "sender=a\rb\n\n", "control character 0x0d"),
+                Arguments.of("binary junk", "\u00ff\u00fe\u0000\u0001\n", "control character 0x00"),
+                Arguments.of("junk without '='", "\u00ff\u00fe garbage\n", "line without '='"),
+                Arguments.of("too many attributes",
+                        request + "a=1\nb=2\nc=3\nd=4\ne=5\nf=6\ng=7\nh=8\n\n", "more than 8 attributes"),
+                Arguments.of("repeated name", request + "client_address=192.0.2.1\nclient_address=10.0.0.1\n\n",
+                        "attribute \"client_address\" repeated"),
+                Arguments.of("no request attribute", "client_address=192.0.2.1\n\n", "no request attribute"),
+                Arguments.of("wrong request type", "request=junk\nclient_address=192.0.2.1\n\n",
+                        "request=\"junk\" is not smtpd_access_policy"),
+                Arguments.of("line over the limit", request + "v=" + "x".repeat(MAX_LINE - 1) + "\n\n",
+                        "line longer than 300 characters"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("garbled")
+    void refusesGarbledRequests(String name, String transcript, String reason) {
+        List<PolicyCodec.Result> results = feed(codec(), transcript).stream()
+                .filter(r -> r != PolicyCodec.NeedMore.INSTANCE).toList();
+        assertFalse(results.isEmpty(), "no verdict");
+        PolicyCodec.Garbled garbled = assertInstanceOf(PolicyCodec.Garbled.class, results.get(0));
+        assertEquals(reason, garbled.reason());
+        // Sticky: whatever follows on that connection is never answered.
+        assertTrue(results.stream().allMatch(garbled::equals), results::toString);
+    }
+
+    @Test
+    void garbledStaysGarbledSoNothingAfterItIsAnswered() {
+        PolicyCodec codec = codec();
+        List<PolicyCodec.Result> results = feed(codec,
+                "request=smtpd_access_policy\nbroken\n\nrequest=smtpd_access_policy\nclient_address=192.0.2.1\n\n");
+        assertTrue(results.stream().skip(1).allMatch(r -> r instanceof PolicyCodec.Garbled), results::toString);
+        assertFalse(codec.inRequest());
+    }
+
+    @Test
+    void manyRequestsOnOneCodecDoNotShareAttributes() {
+        PolicyCodec codec = codec();
+        List<PolicyRequest> requests = feed(codec,
+                "request=smtpd_access_policy\nclient_address=192.0.2.1\nsender=a@example.org\n\n"
+                        + "request=smtpd_access_policy\nclient_address=192.0.2.2\n\n").stream()
+                .filter(r -> r instanceof PolicyCodec.Complete)
+                .map(r -> ((PolicyCodec.Complete) r).request()).toList();
+        assertEquals(List.of(
+                Map.of("request", "smtpd_access_policy", "client_address", "192.0.2.1", "sender", "a@example.org"),
+                Map.of("request", "smtpd_access_policy", "client_address", "192.0.2.2")),
+                requests.stream().map(PolicyRequest::attributes).toList());
+    }
+
+    @Test
+    void knowsWhenARequestIsHalfDone() {
+        PolicyCodec codec = codec();
+        assertFalse(codec.inRequest());
+        codec.onLine("request=smtpd_access_policy");
+        assertTrue(codec.inRequest());
+        assertInstanceOf(PolicyCodec.Complete.class, codec.onLine(""));
+        assertFalse(codec.inRequest());
+    }
+
+    static Stream<Arguments> replies() {
+        Cidr net = Cidr.parse("192.0.2.0/24");
+        return Stream.of(
+                Arguments.of(new Decision(Action.OK, "", Reason.REGISTERED, 7, net), "action=OK\n\n"),
+                Arguments.of(new Decision(Action.DUNNO, "", Reason.NOT_RCPT_STATE, 0, null), "action=DUNNO\n\n"),
+                Arguments.of(new Decision(Action.REJECT, "5.7.1 Client 198.51.100.1 is not registered", Reason.NOT_REGISTERED, 0, null),
+                        "action=REJECT 5.7.1 Client 198.51.100.1 is not registered\n\n"),
+                Arguments.of(new Decision(Action.REJECT, "5.7.1 two\nlines\r\n\n", Reason.BLOCKED, 0, net),
+                        "action=REJECT 5.7.1 two lines\n\n"),
+                Arguments.of(new Decision(Action.DEFER_IF_PERMIT, "4.7.1 later", Reason.PENDING, 3, net),
+                        "action=DEFER_IF_PERMIT 4.7.1 later\n\n"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("replies")
+    void encodesExactlyOneActionLineAndAnEmptyLine(Decision decision, String expected) {
+        assertEquals(expected, PolicyCodec.encode(decision));
+        assertEquals(expected, new String(PolicyCodec.encodeBytes(decision), StandardCharsets.UTF_8));
+    }
+}
