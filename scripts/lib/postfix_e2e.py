@@ -162,7 +162,9 @@ def cmd_send_many(src, host, port, directory, name, count):
             data = build_message(msg_name, 2000)
             with open(os.path.join(directory, msg_name + ".eml"), "wb") as f:
                 f.write(data)
-            refused = smtp.sendmail(SENDER, ["someone@outside.example"], data)
+            # smtplib sends bytes as they are: give it CRLF lines (RFC 5321 2.3.8), ending in
+            # CRLF so that it adds no line of its own before the final dot.
+            refused = smtp.sendmail(SENDER, ["someone@outside.example"], data.replace(b"\n", b"\r\n"))
             results.append("%s:%s" % (msg_name, "refused %s" % refused if refused else "250"))
     print(" ".join(results))
     return 0 if all(r.endswith(":250") for r in results) else 1
