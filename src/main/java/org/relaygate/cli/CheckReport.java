@@ -14,8 +14,8 @@ import org.relaygate.registry.Registration;
  */
 final class CheckReport {
 
-    static final String NO_INSTITUTION_NETWORK = "WARNING: no institution network is configured: "
-            + "add the ranges that may be registered with 'relaygate networks add CIDR'";
+    static final String NO_INSTITUTION_NETWORK = "WARNING: no institution network is configured, so any address "
+            + "may be registered; add the institution's ranges with 'relaygate networks add CIDR'";
 
     private CheckReport() {
     }

@@ -45,8 +45,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new CommandFailure("cannot start: " + reason(e, config), e);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(service, vertx), "relaygate-shutdown"));
-        log.info("relaygate running: registry {}, policy server on {}:{}", config.db(), config.policyListen().host(),
-                service.policyPort());
+        log.info("relaygate running on registry {}; stop with SIGTERM or Ctrl-C", config.db());
         // Serve until the JVM exits; the shutdown hook does the stopping.
         new CountDownLatch(1).await();
         return 0;

@@ -67,8 +67,8 @@ final class ListedRangesSql {
                 });
     }
 
-    /** "institution network" / "dynamic pool", for messages. */
+    /** "an institution network" / "a dynamic pool", for messages. */
     static String label(NetworkKind kind) {
-        return kind == NetworkKind.INSTITUTION ? "institution network" : "dynamic pool";
+        return kind == NetworkKind.INSTITUTION ? "an institution network" : "a dynamic pool";
     }
 }

@@ -174,7 +174,7 @@ public final class Registry {
             return Future.failedFuture(e);
         }
         return change(actor, conn -> ListedRangesSql.networkExists(conn, kind, cidr).compose(exists -> exists
-                ? Future.failedFuture(new RegistryException(cidr + " is already a " + ListedRangesSql.label(kind)))
+                ? Future.failedFuture(new RegistryException(cidr + " is already " + ListedRangesSql.label(kind)))
                 : ListedRangesSql.insertNetwork(conn, kind, cidr, text, actor.name())));
     }
 
@@ -188,7 +188,7 @@ public final class Registry {
             return Future.failedFuture(new RegistryException("no network given"));
         }
         return change(actor, conn -> ListedRangesSql.deleteNetwork(conn, kind, cidr).compose(n -> n == 0
-                ? Future.failedFuture(new RegistryException(cidr + " is not a " + ListedRangesSql.label(kind)))
+                ? Future.failedFuture(new RegistryException(cidr + " is not " + ListedRangesSql.label(kind)))
                 : Future.<Void>succeededFuture()));
     }
 
