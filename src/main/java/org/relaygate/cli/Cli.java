@@ -21,10 +21,12 @@ public final class Cli {
         cmd.setParameterExceptionHandler(errors);
         cmd.setExecutionExceptionHandler(errors);
         cmd.setExecutionStrategy(parsed -> {
-            if (!isServe(parsed)) {
-                Logging.warningsOnly(environment);
+            if (isServe(parsed)) {
+                return new CommandLine.RunLast().execute(parsed);
             }
-            return new CommandLine.RunLast().execute(parsed);
+            try (Logging.Restore quiet = Logging.warningsOnly(environment)) {
+                return new CommandLine.RunLast().execute(parsed);
+            }
         });
         return cmd;
     }

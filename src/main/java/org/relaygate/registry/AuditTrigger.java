@@ -14,7 +14,7 @@ import org.h2.api.Trigger;
 public final class AuditTrigger implements Trigger {
 
     private static final String INSERT = "INSERT INTO audit_log (actor, source, table_name, row_id, operation, "
-            + "old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?)";
+            + "old_value, new_value) VALUES (" + SessionActor.ACTOR_SQL + ", " + SessionActor.SOURCE_SQL + ", ?, ?, ?, ?, ?)";
 
     private String table;
     private TableColumns columns;
@@ -47,15 +47,12 @@ public final class AuditTrigger implements Trigger {
             newValue = AuditValues.changed(columns, newRow, oldRow);
         }
         Object rowId = (newRow != null ? newRow : oldRow)[id];
-        SessionActor actor = SessionActor.of(conn);
         try (PreparedStatement ps = conn.prepareStatement(INSERT)) {
-            ps.setString(1, actor.name());
-            ps.setString(2, actor.source());
-            ps.setString(3, table);
-            ps.setObject(4, rowId);
-            ps.setString(5, operation);
-            ps.setString(6, oldValue);
-            ps.setString(7, newValue);
+            ps.setString(1, table);
+            ps.setObject(2, rowId);
+            ps.setString(3, operation);
+            ps.setString(4, oldValue);
+            ps.setString(5, newValue);
             ps.executeUpdate();
         }
     }

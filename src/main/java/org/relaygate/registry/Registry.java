@@ -43,7 +43,7 @@ public final class Registry {
     private Registry(Vertx vertx, Pool pool, RelaygateConfig config, String url, Clock clock) {
         this.pool = pool;
         this.rules = new RegistrationRules(config.minPrefixV4(), config.minPrefixV6());
-        this.snapshots = new SnapshotLoader(vertx, pool, clock);
+        this.snapshots = new SnapshotLoader(vertx, url, clock);
         this.clock = clock;
         this.url = url;
     }
@@ -51,18 +51,28 @@ public final class Registry {
     /** Opens (creating if needed, from sql/schema.sql) the registry named by config.db(). */
     public static Future<Registry> open(Vertx vertx, RelaygateConfig config) {
         RegistryLocation.bindH2ToLoopback();
-        return vertx.executeBlocking(() -> new String[] {RegistryLocation.jdbcUrl(config.db()), RegistryLocation.schemaScript()})
-                .recover(e -> Future.failedFuture(new RegistryException("cannot open registry " + config.db() + ": " + e.getMessage())))
-                .compose(found -> {
-                    Pool pool = JDBCPool.pool(vertx, new JDBCConnectOptions().setJdbcUrl(found[0]),
-                            new PoolOptions().setMaxSize(POOL_SIZE));
-                    Registry registry = new Registry(vertx, pool, config, found[0], Clock.systemUTC());
-                    return pool.query(found[1]).execute()
-                            .recover(e -> pool.close().transform(x -> Future.failedFuture(new RegistryException(
-                                    "cannot open registry " + config.db() + ": " + SqlErrors.message(e)))))
-                            .map(registry);
-                })
-                .onSuccess(r -> LOG.debug("registry open: {}", r.url));
+        return vertx.executeBlocking(() -> new Location(RegistryLocation.jdbcUrl(config.db()), RegistryLocation.schemaScript()))
+                .recover(e -> Future.failedFuture(cannotOpen(config, e.getMessage())))
+                .compose(location -> createSchema(vertx, config, location));
+    }
+
+    /** The URL and the schema script, found off the event loop. */
+    private record Location(String url, String schema) {
+    }
+
+    /** Runs the whole (idempotent) schema script on the new pool; closes the pool when that fails. */
+    private static Future<Registry> createSchema(Vertx vertx, RelaygateConfig config, Location location) {
+        Pool pool = JDBCPool.pool(vertx, new JDBCConnectOptions().setJdbcUrl(location.url()),
+                new PoolOptions().setMaxSize(POOL_SIZE));
+        Registry registry = new Registry(vertx, pool, config, location.url(), Clock.systemDefaultZone());
+        return pool.query(location.schema()).execute()
+                .recover(e -> pool.close().transform(closed -> Future.failedFuture(cannotOpen(config, SqlErrors.message(e)))))
+                .map(registry)
+                .onSuccess(r -> LOG.debug("registry open: {}", location.url()));
+    }
+
+    private static RegistryException cannotOpen(RelaygateConfig config, String why) {
+        return new RegistryException("cannot open registry " + config.db() + ": " + why);
     }
 
     /** The JDBC URL in use: an admin may connect to it with plain SQL while this registry is open. */
@@ -202,7 +212,10 @@ public final class Registry {
         if (statement == null || statement.isBlank()) {
             return Future.failedFuture(new RegistryException("empty SQL statement"));
         }
-        return inTransaction(actor, conn -> conn.query(statement).execute().map(SqlConsole::result));
+        // Writers queue on registry_meta (see change()); an admin repairing a broken registry_meta
+        // must still get through, hence the lock is best effort here.
+        return inTransaction(actor, conn -> lockMeta(conn).otherwiseEmpty()
+                .compose(locked -> conn.query(statement).execute()).map(SqlConsole::result));
     }
 
     /** The registry's change counter, bumped by triggers on every change (CLI or plain SQL). */
@@ -217,8 +230,11 @@ public final class Registry {
 
     /** A change: actor set, registry_meta locked (writers queue), then the work; one transaction. */
     private <T> Future<T> change(Actor actor, Function<SqlConnection, Future<T>> work) {
-        return inTransaction(actor, conn -> conn.query("SELECT revision FROM registry_meta WHERE id = 1 FOR UPDATE")
-                .execute().compose(locked -> work.apply(conn)));
+        return inTransaction(actor, conn -> lockMeta(conn).compose(locked -> work.apply(conn)));
+    }
+
+    private static Future<Void> lockMeta(SqlConnection conn) {
+        return conn.query("SELECT revision FROM registry_meta WHERE id = 1 FOR UPDATE").execute().mapEmpty();
     }
 
     private <T> Future<T> inTransaction(Actor actor, Function<SqlConnection, Future<T>> work) {

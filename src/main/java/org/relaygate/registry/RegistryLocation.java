@@ -41,8 +41,16 @@ final class RegistryLocation {
         if (db.startsWith("jdbc:")) {
             return db;
         }
+        if (db.indexOf(';') >= 0) {
+            // H2 reads ";KEY=VALUE" in a URL as settings: a path must never smuggle one in.
+            throw new IOException("a registry directory must not contain ';' (use a jdbc: URL for settings)");
+        }
         Path dir = Path.of(db).toAbsolutePath().normalize();
-        prepareDirectory(dir);
+        try {
+            prepareDirectory(dir);
+        } catch (java.nio.file.FileSystemException e) {
+            throw new IOException(describe(e), e);
+        }
         return "jdbc:h2:file:" + dir.resolve("registry") + ";AUTO_SERVER=TRUE";
     }
 
@@ -59,6 +67,15 @@ final class RegistryLocation {
             Files.createDirectories(dir);
         }
         LOG.info("created registry directory {}", dir);
+    }
+
+    /** NIO puts only the path into most messages; say what went wrong with it. */
+    private static String describe(java.nio.file.FileSystemException e) {
+        String what = e.getReason() != null ? e.getReason()
+                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : e instanceof java.nio.file.FileAlreadyExistsException ? "exists and is not a directory"
+                : e.getClass().getSimpleName();
+        return e.getFile() + ": " + what;
     }
 
     private static void warnIfOpen(Path dir) {

@@ -41,8 +41,10 @@ public final class SnapshotWatcher implements SnapshotSource {
 
     /** Loads the first snapshot (fails when the registry cannot be read) and starts polling. */
     public Future<Snapshot> start() {
+        if (!loading.compareAndSet(false, true) || timerId >= 0) {
+            return Future.failedFuture(new IllegalStateException("snapshot watcher already started"));
+        }
         long started = System.nanoTime();
-        loading.set(true);
         return registry.loadSnapshot()
                 .onComplete(ar -> loading.set(false))
                 .map(snapshot -> {

@@ -97,6 +97,8 @@ class ServeIT {
     static String ok(String... args) throws Exception {
         Jar.Result r = cli(args);
         assertEquals(0, r.code(), () -> Arrays.toString(args) + " failed: " + r.err());
+        // Vert.x and H2 INFO logs stay off a one-shot command's stderr.
+        assertEquals("", r.err(), () -> Arrays.toString(args) + " wrote to stderr");
         return r.out();
     }
 

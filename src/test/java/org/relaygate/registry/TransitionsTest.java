@@ -3,6 +3,7 @@ package org.relaygate.registry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.relaygate.registry.RegistryTestSupport.CLI;
 import static org.relaygate.registry.RegistryTestSupport.await;
 import static org.relaygate.registry.RegistryTestSupport.form;
@@ -52,6 +53,13 @@ class TransitionsTest {
         assertEquals(RegistrationStatus.ACTIVE, active.status());
         assertEquals("postmaster", active.approvedBy());
         assertNotNull(active.approvedAt());
+        AuditEntry audit = await(registry.audit(id, 1)).get(0);
+        assertEquals("postmaster", audit.actor());
+        assertEquals("cli", audit.source());
+        assertEquals("registrations", audit.tableName());
+        assertEquals("status=PENDING, approved_at=NULL, approved_by=NULL", audit.oldValue());
+        assertTrue(audit.newValue().startsWith("status=ACTIVE, approved_at="), audit.newValue());
+        assertTrue(audit.newValue().endsWith(", approved_by=postmaster"), audit.newValue());
 
         Registration suspended = await(registry.suspend(id, "sends spam", CLI));
         assertEquals(RegistrationStatus.SUSPENDED, suspended.status());
