@@ -31,7 +31,9 @@ public record RelaygateConfig(
         Duration registryPollInterval,
         int minPrefixV4,
         int minPrefixV6,
-        DecisionTexts texts) {
+        DecisionTexts texts,
+        SmtpSettings smtp,
+        DeliverySettings delivery) {
 
     /** Every key with its default, in README order. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -57,6 +59,30 @@ public record RelaygateConfig(
         d.put("text.bad-client-address", t.badClientAddress());
         d.put("text.register", t.register());
         d.put("text.postmaster", t.postmaster());
+        d.put("smtp.listen", "off");
+        d.put("smtp.hostname", "");
+        d.put("smtp.max-message-size", "10485760");
+        d.put("smtp.max-recipients", "100");
+        d.put("smtp.max-command-line", "2048");
+        d.put("smtp.max-data-line", "65536");
+        d.put("smtp.max-errors", "10");
+        d.put("smtp.idle-timeout", "300s");
+        d.put("smtp.data-timeout", "600s");
+        d.put("smtp.max-connections", "200");
+        d.put("smtp.max-connections-per-client", "20");
+        d.put("smtp.bare-lf", "normalize");
+        d.put("smtp.tls-cert", "");
+        d.put("smtp.tls-key", "");
+        d.put("spool.dir", "./data/spool");
+        d.put("delivery.next-hop", "");
+        d.put("delivery.dns-servers", "");
+        d.put("delivery.retry-initial", "5m");
+        d.put("delivery.retry-max", "4000s");
+        d.put("delivery.max-lifetime", "5d");
+        d.put("delivery.concurrency", "20");
+        d.put("delivery.connect-timeout", "30s");
+        d.put("delivery.command-timeout", "300s");
+        d.put("delivery.queue-scan-interval", "1s");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -124,6 +150,35 @@ public record RelaygateConfig(
         DecisionTexts texts = new DecisionTexts(v.get("text.blocked"), v.get("text.pending"), v.get("text.suspended"),
                 v.get("text.revoked"), v.get("text.not-registered"), v.get("text.bad-client-address"),
                 v.get("text.register"), v.get("text.postmaster"));
+        SmtpSettings smtp = new SmtpSettings(
+                hostPortOrOff(v, "smtp.listen"),
+                hostname(v.get("smtp.hostname")),
+                longIn(v, "smtp.max-message-size", 1024, 1L << 31),
+                intIn(v, "smtp.max-recipients", 100, 100_000),
+                intIn(v, "smtp.max-command-line", 512, 1 << 20),
+                intIn(v, "smtp.max-data-line", 1000, 1 << 24),
+                intIn(v, "smtp.max-errors", 1, 1000),
+                duration(v, "smtp.idle-timeout"),
+                duration(v, "smtp.data-timeout"),
+                intIn(v, "smtp.max-connections", 1, 1_000_000),
+                intIn(v, "smtp.max-connections-per-client", 1, 1_000_000),
+                bareLf(v, "smtp.bare-lf"),
+                v.getOrDefault("smtp.tls-cert", "").strip(),
+                v.getOrDefault("smtp.tls-key", "").strip());
+        if (smtp.tlsCert().isEmpty() != smtp.tlsKey().isEmpty()) {
+            throw new IllegalArgumentException("smtp.tls-cert and smtp.tls-key go together: set both or neither");
+        }
+        DeliverySettings delivery = new DeliverySettings(
+                nonEmpty(v, "spool.dir"),
+                hostPortOrNone(v, "delivery.next-hop"),
+                hostPortList(v, "delivery.dns-servers"),
+                duration(v, "delivery.retry-initial"),
+                duration(v, "delivery.retry-max"),
+                duration(v, "delivery.max-lifetime"),
+                intIn(v, "delivery.concurrency", 1, 10_000),
+                duration(v, "delivery.connect-timeout"),
+                duration(v, "delivery.command-timeout"),
+                duration(v, "delivery.queue-scan-interval"));
         return new RelaygateConfig(
                 nonEmpty(v, "db"),
                 hostPort(v, "policy.listen"),
@@ -135,19 +190,19 @@ public record RelaygateConfig(
                 duration(v, "registry.poll-interval"),
                 intIn(v, "registry.min-prefix-v4", 0, 32),
                 intIn(v, "registry.min-prefix-v6", 0, 128),
-                texts);
+                texts, smtp, delivery);
     }
 
     /** A copy with another policy listener, for tests and for {@code --policy-listen}. */
     public RelaygateConfig withPolicyListen(HostPort listen) {
         return new RelaygateConfig(db, listen, policyMaxLineLength, policyMaxAttributes, policyMaxRequestSize, policyIdleTimeout,
-                policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts);
+                policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts, smtp, delivery);
     }
 
     /** A copy on another registry, for tests. */
     public RelaygateConfig withDb(String newDb) {
         return new RelaygateConfig(newDb, policyListen, policyMaxLineLength, policyMaxAttributes, policyMaxRequestSize, policyIdleTimeout,
-                policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts);
+                policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts, smtp, delivery);
     }
 
     private static String nonEmpty(Map<String, String> v, String key) {
@@ -213,5 +268,82 @@ public record RelaygateConfig(
             case "d" -> Duration.ofDays(n);
             default -> throw new IllegalArgumentException("not a duration: \"" + text + "\" (use e.g. 500ms, 30s, 5m, 2h, 7d)");
         };
+    }
+
+    /** {@code off} (or empty) turns a listener off: null. */
+    private static HostPort hostPortOrOff(Map<String, String> v, String key) {
+        String s = v.getOrDefault(key, "").strip();
+        return s.isEmpty() || s.equalsIgnoreCase("off") ? null : hostPort(v, key);
+    }
+
+    /** Empty means none: null. */
+    private static HostPort hostPortOrNone(Map<String, String> v, String key) {
+        String s = v.getOrDefault(key, "").strip();
+        return s.isEmpty() ? null : hostPort(v, key);
+    }
+
+    /** A comma-separated list of HOST:PORT; empty means none. */
+    private static java.util.List<HostPort> hostPortList(Map<String, String> v, String key) {
+        String s = v.getOrDefault(key, "").strip();
+        java.util.List<HostPort> out = new java.util.ArrayList<>();
+        if (s.isEmpty()) {
+            return out;
+        }
+        for (String part : s.split(",")) {
+            try {
+                out.add(HostPort.parse(part.strip()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private static long longIn(Map<String, String> v, String key, long min, long max) {
+        String s = nonEmpty(v, key);
+        long n;
+        try {
+            n = Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": not a whole number: " + s);
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException(key + ": " + n + " is outside " + min + ".." + max);
+        }
+        return n;
+    }
+
+    private static SmtpSettings.BareLf bareLf(Map<String, String> v, String key) {
+        String s = nonEmpty(v, key);
+        for (SmtpSettings.BareLf mode : SmtpSettings.BareLf.values()) {
+            if (mode.name().equalsIgnoreCase(s)) {
+                return mode;
+            }
+        }
+        throw new IllegalArgumentException(key + ": expected normalize or reject, got " + s);
+    }
+
+    /** The name in the greeting and Received: headers; empty means this machine's host name, without DNS. */
+    private static String hostname(String configured) {
+        String s = configured == null ? "" : configured.strip();
+        if (!s.isEmpty()) {
+            if (!s.matches("[A-Za-z0-9.-]{1,253}")) {
+                throw new IllegalArgumentException("smtp.hostname: not a host name: " + s);
+            }
+            return s;
+        }
+        String env = System.getenv("HOSTNAME");
+        if (env != null && env.matches("[A-Za-z0-9.-]{1,253}")) {
+            return env;
+        }
+        try {
+            String fromFile = java.nio.file.Files.readString(Path.of("/etc/hostname")).strip();
+            if (fromFile.matches("[A-Za-z0-9.-]{1,253}")) {
+                return fromFile;
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through: no readable host name
+        }
+        return "localhost";
     }
 }
