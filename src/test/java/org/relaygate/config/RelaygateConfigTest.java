@@ -1,6 +1,7 @@
 package org.relaygate.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,13 +48,19 @@ class RelaygateConfigTest {
         assertEquals(16, c.minPrefixV4());
         assertEquals(48, c.minPrefixV6());
         assertEquals(65536, c.policyMaxRequestSize());
+        assertNull(c.smtp().listen(), "the relay listener is off unless configured");
+        assertEquals(10L << 20, c.smtp().maxMessageSize());
+        assertEquals(SmtpSettings.BareLf.NORMALIZE, c.smtp().bareLf());
+        assertNull(c.delivery().nextHop(), "no next hop: deliver to MX");
+        assertEquals(Duration.ofMinutes(5), c.delivery().retryInitial());
+        assertEquals(Duration.ofDays(5), c.delivery().maxLifetime());
         assertEquals(DecisionTexts.DEFAULTS, c.texts());
         assertEquals(c, RelaygateConfig.load(null, Map.of(), Map.of()));
     }
 
     @Test
     void everyKeyHasAnEnvironmentName() {
-        assertEquals(18, RelaygateConfig.DEFAULTS.size());
+        assertEquals(42, RelaygateConfig.DEFAULTS.size());
         for (String key : RelaygateConfig.DEFAULTS.keySet()) {
             assertTrue(RelaygateConfig.envName(key).matches("RELAYGATE_[A-Z0-9_]+"), key);
         }
@@ -228,5 +236,21 @@ class RelaygateConfigTest {
         Map<String, String> flags = new LinkedHashMap<>(Map.of("db", "/x"));
         RelaygateConfig.load(null, Map.of(), flags);
         assertEquals(Map.of("db", "/x"), flags);
+    }
+
+    @Test
+    void relaySettingsParseAndRefuseHalfATlsPair() {
+        RelaygateConfig c = RelaygateConfig.load(null, Map.of(), Map.of("smtp.listen", "127.0.0.1:2525",
+                "delivery.next-hop", "[::1]:25", "delivery.dns-servers", "127.0.0.1:53, [::1]:5353", "smtp.bare-lf", "REJECT"));
+        assertEquals(new HostPort("127.0.0.1", 2525), c.smtp().listen());
+        assertEquals(new HostPort("::1", 25), c.delivery().nextHop());
+        assertEquals(List.of(new HostPort("127.0.0.1", 53), new HostPort("::1", 5353)), c.delivery().dnsServers());
+        assertEquals(SmtpSettings.BareLf.REJECT, c.smtp().bareLf());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RelaygateConfig.load(null, Map.of(), Map.of("smtp.tls-cert", "/x.pem")));
+        assertTrue(e.getMessage().contains("smtp.tls-key"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> RelaygateConfig.load(null, Map.of(), Map.of("smtp.bare-lf", "maybe")));
+        assertTrue(e.getMessage().startsWith("smtp.bare-lf"), e.getMessage());
     }
 }
