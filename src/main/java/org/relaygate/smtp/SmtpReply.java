@@ -59,7 +59,7 @@ public record SmtpReply(int code, String enhanced, String text) {
             }
             line.append(lines.get(i));
             int end = line.length();
-            while (end > 4 && line.charAt(end - 1) == ' ') {
+            while (end > 3 && line.charAt(end - 1) == ' ') {
                 end--; // "250 " for an empty text would end in a space
             }
             sb.append(line, 0, Math.min(end, MAX_LINE)).append("\r\n");
