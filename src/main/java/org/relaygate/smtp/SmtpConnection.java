@@ -7,8 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.ServerSSLOptions;
-import io.vertx.core.parsetools.RecordParser;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.relaygate.config.SmtpSettings;
 import org.relaygate.spool.MessageSink;
@@ -18,22 +16,20 @@ import org.slf4j.LoggerFactory;
 /**
  * One SMTP connection: moves bytes between the socket and the {@link SmtpSession}, and nothing else.
  *
- * <p>Input goes one of four ways. Commands go through a {@link RecordParser} split on "\n" and capped
- * at {@code smtp.max-command-line}; when a command changes the mode (DATA, STARTTLS, QUIT) the parser
- * is paused and dropped, and the bytes it had not framed yet are worked out by counting (everything
- * framed so far came from the current read): after DATA they are the start of the message; after
- * STARTTLS they are plaintext a man in the middle may have added, and are thrown away with the
- * parser (CVE-2011-0411). DATA bytes go raw to the {@link DataDecoder}. While the spool stores a
- * message, input is held (bounded) and replayed afterwards, so replies leave in command order
- * (PIPELINING). Replies are collected and written once per read.
+ * <p>Commands go through {@link CommandFraming}. When a command ends command mode the framing stops
+ * and hands back what it had not framed: after DATA that is the start of the message, which goes
+ * raw to the {@link DataDecoder}; after STARTTLS it is plaintext a man in the middle may have added,
+ * and is dropped (CVE-2011-0411). While the spool stores a message, input is held (bounded) and
+ * replayed afterwards, so replies leave in command order (PIPELINING). Replies are collected and
+ * written once per read.
  */
-final class SmtpConnection {
+final class SmtpConnection implements CommandFraming.Listener {
 
     private static final Logger log = LoggerFactory.getLogger(SmtpConnection.class);
     /** Pipelined input held while the spool works: far more than any honest client sends. */
     private static final int MAX_HELD = 64 * 1024;
 
-    private enum Input { COMMANDS, DATA, DISCARD_LINE, STORING, TLS_HANDSHAKE, CLOSED }
+    private enum Input { COMMANDS, DATA, STORING, TLS_HANDSHAKE, CLOSED }
 
     private final Vertx vertx;
     private final NetSocket socket;
@@ -46,16 +42,14 @@ final class SmtpConnection {
     private final StringBuilder replies = new StringBuilder(256);
 
     private Input input = Input.COMMANDS;
-    private RecordParser parser;
-    private Buffer current;
-    private long fed;
-    private long framed;
+    private final CommandFraming framing;
     private DataDecoder decoder;
     private Buffer message;
     private Buffer held;
     private boolean heldOverflow;
     private long lastRead = System.nanoTime();
     private long dataTimer = -1;
+    private long idleTimer = -1;
 
     SmtpConnection(Vertx vertx, NetSocket socket, SmtpSession session, SmtpSettings settings, MessageSink sink,
                    ServerSSLOptions tls, String client) {
@@ -67,17 +61,18 @@ final class SmtpConnection {
         this.tls = tls;
         this.client = client;
         this.context = vertx.getOrCreateContext();
+        this.framing = new CommandFraming(settings.maxCommandLine(), this);
     }
 
     /** Greets and starts reading; {@code onClose} runs once when the connection is gone. */
     void start(Runnable onClose) {
         socket.closeHandler(v -> {
             input = Input.CLOSED;
+            cancelTimers();
             onClose.run();
         });
         socket.exceptionHandler(e -> log.debug("client {}: {}", client, e.toString()));
         socket.handler(this::onRead);
-        newParser();
         reply(session.greeting());
         flush();
         armIdleTimer(settings.idleTimeout().toMillis());
@@ -85,57 +80,43 @@ final class SmtpConnection {
 
     private void onRead(Buffer bytes) {
         lastRead = System.nanoTime();
-        process(bytes);
+        try {
+            process(bytes);
+        } catch (RuntimeException e) {
+            // A bug of ours: log it here, give the peer a 421 rather than a hang or a stack trace.
+            log.error("client={} internal error; closing the connection", client, e);
+            replies.setLength(0);
+            reply(SmtpReplies.internalError(settings.hostname()));
+            closeAfterReplies();
+            return;
+        }
         flush();
     }
 
     private void process(Buffer bytes) {
         switch (input) {
-            case COMMANDS -> {
-                current = bytes;
-                fed += bytes.length();
-                parser.handle(bytes);
-            }
+            case COMMANDS -> framing.handle(bytes);
             case DATA -> feedData(bytes);
-            case DISCARD_LINE -> {
-                int newline = indexOf(bytes, (byte) '\n');
-                if (newline >= 0) {
-                    resumeCommands(bytes.getBuffer(newline + 1, bytes.length()));
-                }
-            }
             case STORING -> hold(bytes);
             default -> { } // closed, or plaintext read before the TLS handler was in place: dropped
         }
     }
 
-    private void newParser() {
-        RecordParser p = RecordParser.newDelimited("\n");
-        // One byte more than a line may hold, for the "\r" of its CRLF.
-        p.maxRecordSize(settings.maxCommandLine() + 1);
-        p.handler(line -> {
-            if (p == parser) {
-                onLine(line);
-            }
-        });
-        p.exceptionHandler(e -> {
-            if (p == parser) {
-                onLineTooLong();
-            }
-        });
-        parser = p;
-        fed = 0;
-        framed = 0;
+    @Override
+    public void onLine(String line) {
+        if (input == Input.COMMANDS) {
+            afterCommand(session.onLine(line));
+        }
     }
 
-    private void onLine(Buffer line) {
-        framed += line.length() + 1;
-        int length = line.length();
-        if (length > 0 && line.getByte(length - 1) == '\r') {
-            length--;
+    @Override
+    public void onLineTooLong() {
+        if (input == Input.COMMANDS) {
+            afterCommand(session.lineTooLong());
         }
-        // ISO-8859-1: one char per byte, so a non-ASCII byte reaches the address checks and is refused there.
-        SmtpReply r = length > settings.maxCommandLine() ? session.lineTooLong()
-                : session.onLine(line.getString(0, length, StandardCharsets.ISO_8859_1.name()));
+    }
+
+    private void afterCommand(SmtpReply r) {
         switch (session.mode()) {
             case START_TLS -> startTls(r); // the 220 goes out with the upgrade, not with the other replies
             case DATA -> {
@@ -154,23 +135,8 @@ final class SmtpConnection {
         }
     }
 
-    /** RecordParser's maxRecordSize: the unfinished line is already too long. Answer now, skip to its end. */
-    private void onLineTooLong() {
-        reply(session.lineTooLong());
-        parser = null;
-        input = Input.DISCARD_LINE;
-    }
-
-    /** Stops the command parser; returns the bytes of the current read it had not framed. */
-    private Buffer detachParser() {
-        parser.pause();
-        parser = null;
-        int unframed = (int) Math.min(current.length(), Math.max(0, fed - framed));
-        return current.getBuffer(current.length() - unframed, current.length());
-    }
-
     private void startData() {
-        Buffer rest = detachParser();
+        Buffer rest = framing.stop();
         Buffer m = Buffer.buffer(8192);
         message = m;
         decoder = session.openMessage(m::appendBytes);
@@ -189,8 +155,7 @@ final class SmtpConnection {
         byte[] array = bytes.getBytes();
         int used = decoder.feed(array, 0, array.length);
         if (decoder.finished()) {
-            vertx.cancelTimer(dataTimer);
-            dataTimer = -1;
+            cancelDataTimer();
             endOfData(bytes.getBuffer(used, bytes.length()));
         }
     }
@@ -242,7 +207,7 @@ final class SmtpConnection {
      * plaintext sent before the 220: it reaches us before the upgrade completes and is dropped.
      */
     private void startTls(SmtpReply ready) {
-        detachParser(); // CVE-2011-0411: plaintext pipelined behind STARTTLS goes with the parser
+        framing.stop(); // CVE-2011-0411: plaintext pipelined behind STARTTLS is dropped with the parser
         input = Input.TLS_HANDSHAKE;
         flush();
         socket.upgradeToSsl(tls, Buffer.buffer(ready.render())).onComplete(result -> {
@@ -283,7 +248,7 @@ final class SmtpConnection {
 
     private void resumeCommands(Buffer rest) {
         input = Input.COMMANDS;
-        newParser();
+        framing.restart();
         if (rest != null && rest.length() > 0) {
             process(rest);
         }
@@ -299,17 +264,30 @@ final class SmtpConnection {
 
     private void closeAfterReplies() {
         input = Input.CLOSED;
-        if (parser != null) {
-            parser.pause();
-            parser = null;
-        }
+        framing.stop();
         flush();
         socket.close();
     }
 
+    private void cancelDataTimer() {
+        if (dataTimer >= 0) {
+            vertx.cancelTimer(dataTimer);
+            dataTimer = -1;
+        }
+    }
+
+    private void cancelTimers() {
+        cancelDataTimer();
+        if (idleTimer >= 0) {
+            vertx.cancelTimer(idleTimer);
+            idleTimer = -1;
+        }
+    }
+
     /** One timer per connection, re-armed for the time left instead of reset on every read. */
     private void armIdleTimer(long delayMillis) {
-        vertx.setTimer(Math.max(1, delayMillis), id -> {
+        idleTimer = vertx.setTimer(Math.max(1, delayMillis), id -> {
+            idleTimer = -1;
             if (input == Input.CLOSED) {
                 return;
             }
@@ -320,9 +298,7 @@ final class SmtpConnection {
                 return;
             }
             log.info("client={} refused=idle-timeout after {}", client, settings.idleTimeout());
-            if (dataTimer >= 0) {
-                vertx.cancelTimer(dataTimer);
-            }
+            cancelDataTimer();
             timeout();
         });
     }
@@ -345,12 +321,4 @@ final class SmtpConnection {
         }
     }
 
-    private static int indexOf(Buffer bytes, byte b) {
-        for (int i = 0; i < bytes.length(); i++) {
-            if (bytes.getByte(i) == b) {
-                return i;
-            }
-        }
-        return -1;
-    }
 }

@@ -1,5 +1,8 @@
 package org.relaygate.smtp;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Every reply the relay sends, in one place. Texts follow Postfix's where Postfix has one, so a
  * device's log reads the same whichever relay it talks to.
@@ -50,6 +53,27 @@ public final class SmtpReplies {
     /** Postfix's answer when its policy service fails: never OK, never a permanent refusal. */
     public static final SmtpReply POLICY_FAILURE = new SmtpReply(451, "4.3.5", "Server configuration problem");
 
+    /** The EHLO reply: the host name, then one extension per line (STARTTLS only while it can be used). */
+    public static SmtpReply ehlo(String hostname, long maxMessageSize, boolean startTls) {
+        List<String> lines = new ArrayList<>(List.of(hostname, "PIPELINING", "SIZE " + maxMessageSize, "8BITMIME",
+                "ENHANCEDSTATUSCODES"));
+        if (startTls) {
+            lines.add("STARTTLS");
+        }
+        return SmtpReply.multiline(250, "", lines);
+    }
+
+    /** The answer after the data, or null when the message may be stored. */
+    public static SmtpReply refusal(DataDecoder.Outcome outcome, int maxDataLine) {
+        return switch (outcome) {
+            case ACCEPTED -> null;
+            case TOO_BIG -> MESSAGE_TOO_BIG;
+            case LINE_TOO_LONG -> new SmtpReply(554, "5.6.0", "Message content rejected: a line is longer than " + maxDataLine + " bytes");
+            case BARE_LF -> BARE_LF;
+            case LOOP -> LOOP;
+        };
+    }
+
     /** The RCPT refusal for anything but OK (Postfix's reject_unauth_destination text). */
     public static SmtpReply relayDenied(String recipient) {
         return new SmtpReply(554, "5.7.1", "<" + recipient + ">: Relay access denied");
@@ -57,10 +81,6 @@ public final class SmtpReplies {
 
     public static SmtpReply unsupportedOption(String name) {
         return new SmtpReply(555, "5.5.4", "Unsupported option: " + name);
-    }
-
-    public static SmtpReply lineTooLongInData(int max) {
-        return new SmtpReply(554, "5.6.0", "Message content rejected: a line is longer than " + max + " bytes");
     }
 
     public static SmtpReply greeting(String hostname) {
@@ -82,6 +102,11 @@ public final class SmtpReplies {
 
     public static SmtpReply tooManyConnections(String hostname) {
         return new SmtpReply(421, "4.7.0", hostname + " Error: too many connections");
+    }
+
+    /** A bug of ours: the peer gets a temporary failure, never a stack trace. */
+    public static SmtpReply internalError(String hostname) {
+        return new SmtpReply(421, "4.3.0", hostname + " Error: internal error; closing");
     }
 
     public static SmtpReply tooMuchPipelining(String hostname) {

@@ -2,9 +2,6 @@ package org.relaygate.smtp;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 import org.relaygate.config.SmtpSettings;
@@ -56,22 +53,6 @@ public final class SmtpSession {
     /** The reply of this command that does not count as an error (identity, set just before it returns). */
     private SmtpReply notCounted;
     private Transaction tx;
-
-    /** One MAIL transaction: sender, accepted recipients, and the id of the message. */
-    private static final class Transaction {
-        final String sender;
-        final long declaredSize;
-        final String instance;
-        final List<String> recipients = new ArrayList<>();
-        int overshoot;
-        Instant receivedAt;
-
-        Transaction(String sender, long declaredSize, String instance) {
-            this.sender = sender;
-            this.declaredSize = declaredSize;
-            this.instance = instance;
-        }
-    }
 
     public SmtpSession(SmtpSettings settings, RelayPolicy policy, String clientAddress, boolean tlsAvailable,
                        Clock clock, Supplier<String> ids) {
@@ -169,13 +150,7 @@ public final class SmtpSession {
     /** The decoder found the end of data: refuse, or hand the envelope to the spool. */
     public DataEnd endOfData(DataDecoder decoder) {
         requireMode(Mode.DATA);
-        SmtpReply refusal = switch (decoder.outcome()) {
-            case ACCEPTED -> null;
-            case TOO_BIG -> SmtpReplies.MESSAGE_TOO_BIG;
-            case LINE_TOO_LONG -> SmtpReplies.lineTooLongInData(settings.maxDataLine());
-            case BARE_LF -> SmtpReplies.BARE_LF;
-            case LOOP -> SmtpReplies.LOOP;
-        };
+        SmtpReply refusal = SmtpReplies.refusal(decoder.outcome(), settings.maxDataLine());
         if (refusal != null) {
             SmtpLog.refused(client, tx.sender, Integer.toString(tx.recipients.size()),
                     decoder.outcome().name().toLowerCase(Locale.ROOT), refusal);
@@ -210,15 +185,8 @@ public final class SmtpSession {
         helo = space < 0 ? name : name.substring(0, space); // old devices write "HELO Canon iR-ADV"
         esmtp = extended;
         tx = null; // RFC 5321 4.1.4: EHLO/HELO in a transaction is an implicit RSET
-        if (!extended) {
-            return new SmtpReply(250, "", settings.hostname());
-        }
-        List<String> lines = new ArrayList<>(List.of(settings.hostname(), "PIPELINING",
-                "SIZE " + settings.maxMessageSize(), "8BITMIME", "ENHANCEDSTATUSCODES"));
-        if (tlsAvailable && !tlsActive) {
-            lines.add("STARTTLS");
-        }
-        return SmtpReply.multiline(250, "", lines);
+        return extended ? SmtpReplies.ehlo(settings.hostname(), settings.maxMessageSize(), tlsAvailable && !tlsActive)
+                : new SmtpReply(250, "", settings.hostname());
     }
 
     private SmtpReply mail(String arg) {
