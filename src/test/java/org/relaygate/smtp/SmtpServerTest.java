@@ -367,6 +367,18 @@ class SmtpServerTest {
     }
 
     @Test
+    void aBugGivesThePeerA421AndNoStackTrace() throws Exception {
+        MessageSink broken = (envelope, message) -> null; // a sink that breaks its contract
+        SmtpServer s = await(new SmtpServer(vertx, TestSettings.smtp(), policy, broken).start());
+        servers.add(s);
+        try (SmtpClient c = connect("127.0.0.1", s)) {
+            c.expect("HELO x", "250").expect("MAIL FROM:<a@example.org>", "250").expect("RCPT TO:<b@example.net>", "250")
+                    .expect("DATA", "354");
+            assertEquals("421 4.3.0 relay.test Error: internal error; closing\r\n", c.write("body\r\n.\r\n").readToEnd());
+        }
+    }
+
+    @Test
     void startTlsThenEhloAgain() throws Exception {
         SmtpServer secure = startWithTls();
         try (SmtpClient c = connect("127.0.0.1", secure)) {
