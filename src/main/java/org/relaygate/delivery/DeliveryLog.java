@@ -23,7 +23,8 @@ final class DeliveryLog {
 
     static void queued(QueuedMessage m) {
         LOG.info("{}: queued from=<{}>, size={}, nrcpt={}, client={}", m.id(), Text.oneLine(m.envelope().sender()),
-                m.size(), m.recipients().size(), Text.oneLine(m.envelope().clientAddress()));
+                m.size(), m.recipients().size(),
+                m.envelope().clientAddress().isEmpty() ? "local" : Text.oneLine(m.envelope().clientAddress()));
     }
 
     /** One line per recipient tried, with its new state. */

@@ -15,7 +15,8 @@ import org.relaygate.config.HostPort;
 
 /**
  * Direct delivery: each domain to its MX hosts on port 25, found with Vert.x's DNS client (the
- * servers of {@code delivery.dns-servers}, tried in order, else the system resolver's first). A
+ * servers of {@code delivery.dns-servers}, tried in order, else the system resolver's first; each
+ * query bounded by {@code delivery.connect-timeout}). A
  * domain that does not exist (NXDOMAIN) or takes no mail (null MX) bounces; a DNS failure is
  * temporary.
  */

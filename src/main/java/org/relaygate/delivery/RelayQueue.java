@@ -64,7 +64,8 @@ public final class RelayQueue {
     private final Map<String, Entry> queue = new TreeMap<>();
     private final QueueControl control;
     private long timer = -1;
-    private boolean stopped;
+    /** Read by {@link #sink()} callers on other threads. */
+    private volatile boolean stopped;
 
     private RelayQueue(Vertx vertx, Context context, Spool spool, RelaygateConfig config, Clock clock, Router router) {
         this.vertx = vertx;
@@ -77,7 +78,7 @@ public final class RelayQueue {
         this.netClient = vertx.createNetClient(new NetClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis())));
         this.router = router != null ? router : settings.nextHop() != null ? new NextHopRouter(settings.nextHop())
-                : new MxRouter(vertx, settings.dnsServers(), settings.commandTimeout().toMillis());
+                : new MxRouter(vertx, settings.dnsServers(), settings.connectTimeout().toMillis());
         this.delivery = new MessageDelivery(this.router,
                 new SmtpClient(vertx, netClient, hostname, settings.commandTimeout().toMillis()),
                 new Limiter(settings.concurrency()));
