@@ -152,7 +152,7 @@ public final class RelayQueue {
     /** Starts every message that is due and not already being attempted. */
     void startDue() {
         Instant now = clock.instant();
-        for (Entry e : queue.values()) {
+        for (Entry e : List.copyOf(queue.values())) { // a copy: an attempt may end, and remove its entry, at once
             Instant next = e.message.nextAttempt();
             if (!e.active && next != null && !next.isAfter(now)) {
                 launch(e);
