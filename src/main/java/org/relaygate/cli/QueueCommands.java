@@ -64,7 +64,7 @@ final class QueueCommands {
             try {
                 run(new QueueAdmin(dir), out);
             } catch (java.io.UncheckedIOException e) {
-                throw new CommandFailure("spool " + dir + ": " + describe(e.getCause()), e);
+                throw new CommandFailure(describe(e), e);
             } catch (IllegalStateException | java.util.NoSuchElementException e) {
                 throw new CommandFailure(describe(e), e);
             }
