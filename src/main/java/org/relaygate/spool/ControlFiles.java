@@ -55,10 +55,14 @@ public final class ControlFiles {
         }
         if (Files.deleteIfExists(req)) {
             throw new TimeoutException("the running server did not pick up the request within "
-                    + wait.toSeconds() + " s; nothing was changed");
+                    + shown(wait) + "; nothing was changed");
         }
         throw new TimeoutException("the running server took the request but did not answer within "
-                + wait.toSeconds() + " s; it may still carry it out");
+                + shown(wait) + "; it may still carry it out");
+    }
+
+    private static String shown(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     private static void sleep() throws IOException {

@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.relaygate.smtp.Envelope;
 
 /**
@@ -50,19 +52,12 @@ final class MessageCodec {
 
     /** Reads the header from the start of a {@code .msg} file; IOException when it is not one. */
     static Header parse(InputStream in) throws IOException {
-        long consumed = 0;
         String first = readLine(in);
         if (!MAGIC.equals(first)) {
             throw new IOException("not a relaygate spool file (first line " + first + ")");
         }
-        consumed += first.length() + 1;
-        String id = null;
-        String received = null;
-        String client = null;
-        String helo = null;
-        String protocol = null;
-        String sender = null;
-        String size = null;
+        long consumed = first.length() + 1;
+        Map<String, String> fields = new HashMap<>();
         List<String> recipients = new ArrayList<>();
         for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
             consumed += line.getBytes(StandardCharsets.UTF_8).length + 1;
@@ -73,30 +68,20 @@ final class MessageCodec {
             if (colon <= 0) {
                 throw new IOException("bad header line: " + line);
             }
+            String key = line.substring(0, colon);
             String value = unescape(line.substring(colon + 2));
-            switch (line.substring(0, colon)) {
-                case "id" -> id = value;
-                case "received" -> received = value;
-                case "client" -> client = value;
-                case "helo" -> helo = value;
-                case "protocol" -> protocol = value;
-                case "sender" -> sender = value;
-                case "recipient" -> recipients.add(value);
-                case "size" -> size = value;
-                default -> { } // a later version's addition: ignored, as the format promises
+            if (key.equals("recipient")) {
+                recipients.add(value);
+            } else {
+                fields.put(key, value); // keys of a later version are kept but not used, as the format promises
             }
         }
-        consumed += 1;
-        if (id == null || received == null || sender == null || size == null || recipients.isEmpty()) {
+        if (!fields.keySet().containsAll(List.of("id", "received", "sender", "size")) || recipients.isEmpty()) {
             throw new IOException("header lacks id, received, sender, size or recipients");
         }
-        Envelope envelope = new Envelope(orEmpty(client), orEmpty(helo), sender, recipients, instant(received),
-                orEmpty(protocol));
-        return new Header(id, envelope, number(size), consumed);
-    }
-
-    private static String orEmpty(String s) {
-        return s == null ? "" : s;
+        Envelope envelope = new Envelope(fields.getOrDefault("client", ""), fields.getOrDefault("helo", ""),
+                fields.get("sender"), recipients, instant(fields.get("received")), fields.getOrDefault("protocol", ""));
+        return new Header(fields.get("id"), envelope, number(fields.get("size")), consumed + 1);
     }
 
     private static String unescape(String token) throws IOException {

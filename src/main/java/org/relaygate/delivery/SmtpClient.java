@@ -1,0 +1,191 @@
+package org.relaygate.delivery;
+
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A small SMTP client: one mail transaction per connection (RFC 5321 3.3): greeting, EHLO (HELO when
+ * EHLO gets a 5xx), MAIL, one RCPT per recipient, DATA, the message, QUIT. One result per recipient:
+ * a 4xx/5xx to RCPT is that recipient's; one to MAIL or DATA, or to the end of data, is every
+ * (accepted) recipient's; a failure before MAIL (no connection, bad greeting) is everybody's and
+ * means "try the next host" if there is one.
+ */
+final class SmtpClient {
+
+    /** QUIT is a courtesy: its reply is not worth waiting the full command timeout for. */
+    private static final long QUIT_TIMEOUT_MILLIS = 5000;
+
+    /** The recipients' results, and whether the failure happened before MAIL (another host may do better). */
+    record Result(List<RecipientResult> results, boolean beforeMail) {
+    }
+
+    /** What one transaction carries; {@code data} is already encoded by {@link DataEncoder}. */
+    record Mail(String sender, List<String> recipients, Buffer data, long size, boolean eightBit) {
+    }
+
+    private final Vertx vertx;
+    private final NetClient client;
+    private final String heloName;
+    private final long commandTimeoutMillis;
+
+    SmtpClient(Vertx vertx, NetClient client, String heloName, long commandTimeoutMillis) {
+        this.vertx = vertx;
+        this.client = client;
+        this.heloName = heloName;
+        this.commandTimeoutMillis = commandTimeoutMillis;
+    }
+
+    /** Delivers {@code mail} to {@code host:port}; {@code relay} names it in the results. Never fails. */
+    Future<Result> deliver(String host, int port, String relay, Mail mail) {
+        return new Transaction(relay, mail).run(host, port);
+    }
+
+    /** A step that ended the transaction early: its outcome goes to every recipient still open. */
+    private static final class Stop extends RuntimeException {
+        final Outcome outcome;
+
+        Stop(Outcome outcome, String text) {
+            super(text, null, false, false);
+            this.outcome = outcome;
+        }
+    }
+
+    private final class Transaction {
+        private final String relay;
+        private final Mail mail;
+        private final RecipientResult[] results;
+        private final List<Integer> accepted = new ArrayList<>();
+        private SmtpConnection conn;
+        private SmtpReply ehlo;
+        private boolean mailSent;
+
+        Transaction(String relay, Mail mail) {
+            this.relay = relay;
+            this.mail = mail;
+            this.results = new RecipientResult[mail.recipients().size()];
+        }
+
+        Future<Result> run(String host, int port) {
+            return client.connect(port, host)
+                    .recover(e -> Future.failedFuture(new Stop(Outcome.TEMP,
+                            "4.4.1 connect to " + relay + ": " + e.getMessage())))
+                    .compose(socket -> {
+                        conn = new SmtpConnection(vertx, socket);
+                        return expect(conn.read(commandTimeoutMillis, "while waiting for the greeting"), 2);
+                    })
+                    .compose(greeting -> hello())
+                    .compose(v -> mailFrom())
+                    .compose(v -> recipient(0))
+                    .compose(v -> data())
+                    .transform(this::finish);
+        }
+
+        private Future<Void> hello() {
+            return conn.command("EHLO " + heloName, commandTimeoutMillis).compose(reply -> {
+                if (reply.positive()) {
+                    ehlo = reply;
+                    return Future.succeededFuture();
+                }
+                if (reply.outcome() == Outcome.PERM) {
+                    // RFC 5321 3.2: a server that does not know EHLO says 5xx; speak plain SMTP then.
+                    return expect(conn.command("HELO " + heloName, commandTimeoutMillis), 2).mapEmpty();
+                }
+                return Future.failedFuture(stop(reply));
+            });
+        }
+
+        private Future<Void> mailFrom() {
+            if (!safe(mail.sender())) {
+                return Future.failedFuture(new Stop(Outcome.PERM, "5.1.7 the sender address cannot be sent in SMTP"));
+            }
+            StringBuilder cmd = new StringBuilder("MAIL FROM:<").append(mail.sender()).append('>');
+            if (ehlo != null && ehlo.announces("SIZE")) {
+                cmd.append(" SIZE=").append(mail.size());
+            }
+            if (ehlo != null && mail.eightBit() && ehlo.announces("8BITMIME")) {
+                cmd.append(" BODY=8BITMIME");
+            }
+            mailSent = true;
+            return expect(conn.command(cmd.toString(), commandTimeoutMillis), 2).mapEmpty();
+        }
+
+        private Future<Void> recipient(int i) {
+            if (i == results.length) {
+                return accepted.isEmpty()
+                        ? Future.failedFuture(new Stop(Outcome.TEMP, "no recipient accepted")) // every slot is set
+                        : Future.succeededFuture();
+            }
+            String rcpt = mail.recipients().get(i);
+            if (!safe(rcpt)) {
+                results[i] = new RecipientResult(Outcome.PERM, "5.1.3 the address cannot be sent in SMTP", relay);
+                return recipient(i + 1);
+            }
+            return conn.command("RCPT TO:<" + rcpt + ">", commandTimeoutMillis).compose(reply -> {
+                if (reply.positive()) {
+                    accepted.add(i);
+                } else {
+                    results[i] = new RecipientResult(reply.outcome(), reply.oneLine(), relay);
+                }
+                return recipient(i + 1);
+            });
+        }
+
+        private Future<Void> data() {
+            return expect(conn.command("DATA", commandTimeoutMillis), 3)
+                    .compose(go -> expect(conn.sendData(mail.data(), commandTimeoutMillis), 2))
+                    .map(done -> {
+                        for (int i : accepted) {
+                            results[i] = new RecipientResult(Outcome.OK, done.oneLine(), relay);
+                        }
+                        return null;
+                    });
+        }
+
+        private Future<SmtpReply> expect(Future<SmtpReply> reply, int codeClass) {
+            return reply.compose(r -> r.code() / 100 == codeClass ? Future.succeededFuture(r) : Future.failedFuture(stop(r)));
+        }
+
+        private Stop stop(SmtpReply reply) {
+            return new Stop(reply.outcome() == Outcome.OK ? Outcome.TEMP : reply.outcome(), reply.oneLine());
+        }
+
+        /** Fills every open slot from the failure (if any) and ends the connection. */
+        private Future<Result> finish(AsyncResult<Void> ar) {
+            boolean beforeMail = ar.failed() && !mailSent;
+            if (ar.failed()) {
+                Outcome outcome = ar.cause() instanceof Stop s ? s.outcome : Outcome.TEMP;
+                String text = ar.cause() instanceof Stop ? ar.cause().getMessage()
+                        : "4.4.2 " + relay + ": " + ar.cause().getMessage();
+                for (int i = 0; i < results.length; i++) {
+                    if (results[i] == null) {
+                        results[i] = new RecipientResult(outcome, text, relay);
+                    }
+                }
+            }
+            quit(ar.succeeded() || ar.cause() instanceof Stop);
+            return Future.succeededFuture(new Result(Arrays.asList(results), beforeMail));
+        }
+
+        private void quit(boolean polite) {
+            if (conn == null) {
+                return;
+            }
+            if (polite) {
+                conn.command("QUIT", QUIT_TIMEOUT_MILLIS).onComplete(ar -> conn.close());
+            } else {
+                conn.close();
+            }
+        }
+    }
+
+    /** No CR, LF or other control character may reach a command line. */
+    private static boolean safe(String address) {
+        return address.chars().noneMatch(c -> c < 0x20 || c == 0x7f) && address.indexOf('>') < 0;
+    }
+}
