@@ -99,9 +99,6 @@ public final class RelaygateService {
         }
         if (smtpServer != null) {
             log.info("smtp relay listening on {}", new HostPort(config.smtp().listen().host(), smtpPort()));
-            HostPort nextHop = config.delivery().nextHop();
-            log.info("relay spool {}; delivering {}", config.delivery().spoolDir(),
-                    nextHop == null ? "to each recipient domain's MX" : "through the next hop " + nextHop);
         }
         if (!snapshot().institutionNetworksConfigured()) {
             log.warn("no institution network configured: any address may be registered; add them with `relaygate networks add CIDR`");
