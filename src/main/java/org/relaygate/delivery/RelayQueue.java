@@ -118,7 +118,7 @@ public final class RelayQueue {
         LOG.info("spool {}: {} message(s) recovered, delivering {}", spool.dir(), pending.size(),
                 settings.nextHop() != null ? "via " + settings.nextHop() : "to each domain's MX");
         long period = Math.max(1, settings.queueScanInterval().toMillis());
-        timer = vertx.setPeriodic(period, id -> context.runOnContext(v -> control.tick()));
+        timer = vertx.setPeriodic(period, id -> control.tick()); // set on our context: ticks run on it
         startDue();
     }
 

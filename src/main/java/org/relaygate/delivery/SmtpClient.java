@@ -168,19 +168,26 @@ final class SmtpClient {
                     }
                 }
             }
-            quit(ar.succeeded() || ar.cause() instanceof Stop);
-            return Future.succeededFuture(new Result(Arrays.asList(results), beforeMail));
+            Result result = new Result(Arrays.asList(results), beforeMail);
+            return quit(ar.succeeded() || ar.cause() instanceof Stop).map(result);
         }
 
-        private void quit(boolean polite) {
+        /**
+         * Ends the connection; completes once it is closed, so a transaction's slot of
+         * {@code delivery.concurrency} is also a bound on open connections to the next hop.
+         */
+        private Future<Void> quit(boolean polite) {
             if (conn == null) {
-                return;
+                return Future.succeededFuture();
             }
-            if (polite) {
-                conn.command("QUIT", QUIT_TIMEOUT_MILLIS).onComplete(ar -> conn.close());
-            } else {
+            if (!polite) {
                 conn.close();
+                return Future.succeededFuture();
             }
+            return conn.command("QUIT", QUIT_TIMEOUT_MILLIS).transform(ar -> {
+                conn.close();
+                return Future.succeededFuture();
+            });
         }
     }
 

@@ -80,10 +80,14 @@ final class SmtpConnection implements CommandFraming.Listener {
 
     private void onRead(Buffer bytes) {
         lastRead = System.nanoTime();
+        safely(() -> process(bytes));
+    }
+
+    /** Every entry from Vert.x goes through here: a bug of ours gives the peer a 421, never a hang or a stack trace. */
+    private void safely(Runnable step) {
         try {
-            process(bytes);
+            step.run();
         } catch (RuntimeException e) {
-            // A bug of ours: log it here, give the peer a 421 rather than a hang or a stack trace.
             log.error("client={} internal error; closing the connection", client, e);
             replies.setLength(0);
             reply(SmtpReplies.internalError(settings.hostname()));
@@ -180,7 +184,7 @@ final class SmtpConnection implements CommandFraming.Listener {
             stored = Future.failedFuture(e);
         }
         // Back on this connection's event loop, whatever thread completes the spool's future.
-        stored.onComplete(result -> context.runOnContext(v -> afterStore(accepted, m.length(), result)));
+        stored.onComplete(result -> context.runOnContext(v -> safely(() -> afterStore(accepted, m.length(), result))));
     }
 
     private void afterStore(SmtpSession.Accepted accepted, int size, AsyncResult<String> result) {
@@ -210,7 +214,7 @@ final class SmtpConnection implements CommandFraming.Listener {
         framing.stop(); // CVE-2011-0411: plaintext pipelined behind STARTTLS is dropped with the parser
         input = Input.TLS_HANDSHAKE;
         flush();
-        socket.upgradeToSsl(tls, Buffer.buffer(ready.render())).onComplete(result -> {
+        socket.upgradeToSsl(tls, Buffer.buffer(ready.render())).onComplete(result -> safely(() -> {
             if (input == Input.CLOSED) {
                 return;
             }
@@ -222,7 +226,7 @@ final class SmtpConnection implements CommandFraming.Listener {
             }
             session.tlsStarted();
             resumeCommands(null);
-        });
+        }));
     }
 
     /** Input that arrived while the spool worked: bounded, then replayed in order. */
@@ -243,7 +247,6 @@ final class SmtpConnection implements CommandFraming.Listener {
             return;
         }
         resumeCommands(rest);
-        flush();
     }
 
     private void resumeCommands(Buffer rest) {

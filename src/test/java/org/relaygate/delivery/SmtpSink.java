@@ -46,6 +46,7 @@ final class SmtpSink {
     volatile boolean stallData;
     volatile boolean bareLfSeen;
     private final AtomicInteger open = new AtomicInteger();
+    /** The most sessions open at once (from connect to QUIT or drop). */
     final AtomicInteger maxOpen = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
 
@@ -92,8 +93,8 @@ final class SmtpSink {
 
     private void session(NetSocket socket) {
         maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
-        socket.closeHandler(v -> open.decrementAndGet());
         Session s = new Session(socket);
+        socket.closeHandler(v -> s.ended());
         RecordParser parser = RecordParser.newDelimited("\n", socket).maxRecordSize(1 << 20);
         parser.handler(s::onLine);
         socket.write("220 sink.test ESMTP\r\n");
@@ -105,9 +106,18 @@ final class SmtpSink {
         private final List<String> rcpts = new ArrayList<>();
         private ByteArrayOutputStream data;
         private ByteArrayOutputStream wire;
+        private boolean ended;
 
         Session(NetSocket socket) {
             this.socket = socket;
+        }
+
+        /** At QUIT, or when the connection drops: no longer counted as open. */
+        void ended() {
+            if (!ended) {
+                ended = true;
+                open.decrementAndGet();
+            }
         }
 
         void onLine(Buffer buffer) {
@@ -146,6 +156,7 @@ final class SmtpSink {
                     reply("354 End data with <CR><LF>.<CR><LF>");
                 }
             } else if (upper.equals("QUIT")) {
+                ended();
                 reply("221 2.0.0 Bye");
                 socket.close();
             } else if (upper.equals("RSET") || upper.equals("NOOP")) {

@@ -54,6 +54,7 @@ class SmtpServerTest {
     private final List<Stored> stored = new CopyOnWriteArrayList<>();
     private final List<PolicyRequest> asked = new CopyOnWriteArrayList<>();
     private volatile boolean spoolFails;
+    private volatile long spoolDelayMillis;
     private final List<SmtpServer> servers = new ArrayList<>();
     private SmtpServer server;
 
@@ -62,7 +63,13 @@ class SmtpServerTest {
             return Future.failedFuture(new IOException("disk full"));
         }
         stored.add(new Stored(envelope, message.toString(StandardCharsets.ISO_8859_1)));
-        return Future.succeededFuture("Q" + stored.size());
+        String id = "Q" + stored.size();
+        if (spoolDelayMillis > 0) { // a slow disk: completes later, on a timer
+            io.vertx.core.Promise<String> later = io.vertx.core.Promise.promise();
+            vertx.setTimer(spoolDelayMillis, t -> later.complete(id));
+            return later.future();
+        }
+        return Future.succeededFuture(id);
     };
 
     private final RelayPolicy policy = request -> {
@@ -215,6 +222,41 @@ class SmtpServerTest {
     }
 
     @Test
+    void aSlowSpoolKeepsPipelinedRepliesInOrder() throws Exception {
+        spoolDelayMillis = 300;
+        try (SmtpClient c = connect("127.0.0.1")) {
+            c.write("EHLO x\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.net>\r\nDATA\r\n");
+            c.expectReply("250-").expectReply("250 2.1.0").expectReply("250 2.1.5").expectReply("354");
+            c.write("body\r\n.\r\nNOOP\r\n");
+            c.write("RSET\r\nQUIT\r\n"); // arrives while the spool is still writing
+            c.expectReply("250 2.0.0 Ok: queued as Q1").expectReply("250 2.0.0 Ok").expectReply("250 2.0.0 Ok").expectReply("221");
+            assertEquals("", c.readToEnd());
+        }
+    }
+
+    @Test
+    void pipelinedCommandsAfterQuitGetNoReply() throws Exception {
+        try (SmtpClient c = connect("127.0.0.1")) {
+            c.write("NOOP\r\nQUIT\r\nNOOP\r\nMAIL FROM:<a@example.org>\r\n");
+            assertEquals("250 2.0.0 Ok\r\n221 2.0.0 Bye\r\n", c.readToEnd());
+        }
+    }
+
+    @Test
+    void postfixSmtpSourceDeliversEveryMessage() throws Exception {
+        // Postfix's own test client as the issue runs it: 8 sessions in parallel, 4 kB messages.
+        Process p = new ProcessBuilder("smtp-source", "-c", "-l", "4096", "-m", "200", "-s", "8",
+                "-f", "source@example.org", "-t", "sink@example.net", "127.0.0.1:" + server.actualPort())
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), output);
+        assertEquals(0, p.exitValue(), output);
+        assertEquals(200, stored.size(), output);
+        assertTrue(stored.stream().allMatch(s -> s.envelope().recipients().equals(List.of("sink@example.net"))
+                && s.message().length() > 4096), "every message whole");
+    }
+
+    @Test
     void answersVrfyHelpAndQuit() throws Exception {
         try (SmtpClient c = connect("127.0.0.2")) {
             c.expect("VRFY root", "252 2.5.2 ").expect("HELP", "214 2.0.0 ").expect("NOOP", "250 2.0.0 Ok")
@@ -322,6 +364,18 @@ class SmtpServerTest {
             c.write("again\r\n").expect(".", "250 2.0.0 Ok: queued as Q1");
         }
         assertEquals(1, stored.size());
+    }
+
+    @Test
+    void aBugGivesThePeerA421AndNoStackTrace() throws Exception {
+        MessageSink broken = (envelope, message) -> null; // a sink that breaks its contract
+        SmtpServer s = await(new SmtpServer(vertx, TestSettings.smtp(), policy, broken).start());
+        servers.add(s);
+        try (SmtpClient c = connect("127.0.0.1", s)) {
+            c.expect("HELO x", "250").expect("MAIL FROM:<a@example.org>", "250").expect("RCPT TO:<b@example.net>", "250")
+                    .expect("DATA", "354");
+            assertEquals("421 4.3.0 relay.test Error: internal error; closing\r\n", c.write("body\r\n.\r\n").readToEnd());
+        }
     }
 
     @Test
