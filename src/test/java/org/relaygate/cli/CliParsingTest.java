@@ -217,6 +217,7 @@ class CliParsingTest {
         "queue list --config /nonexistent/relaygate.properties | cannot read config file",
         "serve --smtp-listen 127.0.0.1 --policy-listen off | smtp.listen: expected HOST:PORT",
         "serve --next-hop nowhere                 | delivery.next-hop: expected HOST:PORT",
+        "serve --policy-listen off                | cannot start: nothing to serve: policy.listen and smtp.listen are both off",
     })
     void refusalsBeforeOpeningTheRegistryExitOne(String line, String expected) {
         String[] args = line.contains("''") ? new String[] {"list", "--actor", ""} : line.split(" ");
