@@ -2,82 +2,166 @@ package org.relaygate;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import org.relaygate.config.HostPort;
 import org.relaygate.config.RelaygateConfig;
+import org.relaygate.delivery.RelayQueue;
+import org.relaygate.policy.Decision;
+import org.relaygate.policy.PolicyEngine;
+import org.relaygate.policy.PolicyRequest;
 import org.relaygate.policy.Snapshot;
 import org.relaygate.policyd.PolicyServer;
 import org.relaygate.registry.Registry;
 import org.relaygate.registry.SnapshotWatcher;
+import org.relaygate.smtp.SmtpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running server: registry, snapshot watcher and policy server wired together by constructor.
- * {@code serve} and the socket tests both start it through here.
+ * The running server, wired by constructor: registry and snapshot watcher, then the policy server
+ * ({@code policy.listen}) and the SMTP relay with its queue ({@code smtp.listen}), each optional.
+ * Both front ends ask ONE {@link PolicyEngine} (same texts, same clock) about the same snapshot, so
+ * the relay and the policy server can never disagree. {@code serve} and the socket tests start it here.
  */
 public final class RelaygateService {
 
     private static final Logger log = LoggerFactory.getLogger(RelaygateService.class);
 
+    private final Vertx vertx;
+    private final RelaygateConfig config;
     private final Registry registry;
     private final SnapshotWatcher watcher;
-    private final PolicyServer policyServer;
+    private final PolicyEngine engine;
+    // Set while starting, each before its own start, so that a failed start closes it too.
+    private volatile PolicyServer policyServer;
+    private volatile RelayQueue queue;
+    private volatile SmtpServer smtpServer;
     private Future<Void> stopped;
 
-    private RelaygateService(Registry registry, SnapshotWatcher watcher, PolicyServer policyServer) {
+    private RelaygateService(Vertx vertx, RelaygateConfig config, Registry registry) {
+        this.vertx = vertx;
+        this.config = config;
         this.registry = registry;
-        this.watcher = watcher;
-        this.policyServer = policyServer;
+        this.watcher = new SnapshotWatcher(vertx, registry, config.registryPollInterval());
+        this.engine = new PolicyEngine(config.texts(), Clock.systemUTC());
     }
 
-    /** Opens the registry, loads the first snapshot, then starts the listeners. */
+    /**
+     * Opens the registry, loads the first snapshot, then starts the policy server and the relay
+     * (queue first: the SMTP server must have somewhere to put what it accepts). On failure whatever
+     * started is stopped again, the registry included.
+     */
     public static Future<RelaygateService> start(Vertx vertx, RelaygateConfig config) {
-        return Registry.open(vertx, config).compose(registry -> startOn(vertx, config, registry));
+        if (config.policyListen() == null && !config.smtp().enabled()) {
+            return Future.failedFuture(new IllegalArgumentException(
+                    "nothing to serve: policy.listen and smtp.listen are both off (set --policy-listen or --smtp-listen)"));
+        }
+        return Registry.open(vertx, config).compose(registry -> {
+            RelaygateService service = new RelaygateService(vertx, config, registry);
+            return service.watcher.start()
+                    .compose(first -> service.startPolicyServer())
+                    .compose(v -> service.startRelay())
+                    .map(v -> service.announce())
+                    .recover(failure -> service.stop().transform(v -> Future.<RelaygateService>failedFuture(failure)));
+        });
     }
 
-    /** Everything after the registry is open; on failure the registry is closed again. */
-    private static Future<RelaygateService> startOn(Vertx vertx, RelaygateConfig config, Registry registry) {
-        SnapshotWatcher watcher = new SnapshotWatcher(vertx, registry, config.registryPollInterval());
-        PolicyServer server = new PolicyServer(vertx, config, watcher);
-        return watcher.start()
-                .compose(first -> server.start())
-                .map(started -> announce(new RelaygateService(registry, watcher, started), config))
-                .recover(failure -> {
-                    watcher.stop();
-                    return server.close().transform(v -> registry.close())
-                            .transform(v -> Future.<RelaygateService>failedFuture(failure));
-                });
+    private Future<Void> startPolicyServer() {
+        if (config.policyListen() == null) {
+            return Future.succeededFuture();
+        }
+        policyServer = new PolicyServer(vertx, config, watcher, engine);
+        return policyServer.start().mapEmpty();
     }
 
-    private static RelaygateService announce(RelaygateService service, RelaygateConfig config) {
-        HostPort bound = new HostPort(config.policyListen().host(), service.policyPort());
-        // Tests and scripts parse this line: keep the words "policy server listening on ".
-        log.info("policy server listening on {}", bound);
-        Snapshot snapshot = service.snapshot();
-        if (!snapshot.institutionNetworksConfigured()) {
+    private Future<Void> startRelay() {
+        if (!config.smtp().enabled()) {
+            return Future.succeededFuture();
+        }
+        return RelayQueue.start(vertx, config).compose(started -> {
+            queue = started;
+            smtpServer = new SmtpServer(vertx, config.smtp(), this::decide, started.sink());
+            return smtpServer.start();
+        }).mapEmpty();
+    }
+
+    /** The relay's question, answered exactly as the policy server answers Postfix. */
+    private Decision decide(PolicyRequest request) {
+        return engine.decide(request, watcher.current());
+    }
+
+    private RelaygateService announce() {
+        // Tests and scripts parse these lines: keep "policy server listening on " and "smtp relay listening on ".
+        if (policyServer != null) {
+            log.info("policy server listening on {}", new HostPort(config.policyListen().host(), policyPort()));
+        }
+        if (smtpServer != null) {
+            log.info("smtp relay listening on {}", new HostPort(config.smtp().listen().host(), smtpPort()));
+        }
+        if (!snapshot().institutionNetworksConfigured()) {
             log.warn("no institution network configured: any address may be registered; add them with `relaygate networks add CIDR`");
         }
-        return service;
+        return this;
     }
 
     /** The policy server's bound port (useful with port 0). */
     public int policyPort() {
+        if (policyServer == null) {
+            throw new IllegalStateException("the policy server is off (policy.listen=off)");
+        }
         return policyServer.actualPort();
+    }
+
+    /** The SMTP relay's bound port (useful with port 0). */
+    public int smtpPort() {
+        if (smtpServer == null) {
+            throw new IllegalStateException("the SMTP relay is off (smtp.listen=off)");
+        }
+        return smtpServer.actualPort();
     }
 
     public Snapshot snapshot() {
         return watcher.current();
     }
 
-    /** Closes listeners, then the registry; safe to call twice. */
+    /**
+     * Closes the listeners (no new mail, no new questions), then the queue (in-flight deliveries are
+     * abandoned, their messages stay spooled), then the registry; safe to call twice. A step that
+     * fails is logged and the next one still runs.
+     */
     public synchronized Future<Void> stop() {
         if (stopped == null) {
-            stopped = policyServer.close()
-                    .transform(closed -> {
+            stopped = closeListeners()
+                    .transform(v -> step("stopping the relay queue", queue == null ? null : queue.stop()))
+                    .transform(v -> {
                         watcher.stop();
-                        return registry.close();
+                        return step("closing the registry", registry.close());
                     });
         }
         return stopped;
+    }
+
+    private Future<Void> closeListeners() {
+        List<Future<Void>> closing = new ArrayList<>();
+        if (policyServer != null) {
+            closing.add(step("closing the policy server", policyServer.close()));
+        }
+        if (smtpServer != null) {
+            closing.add(step("closing the SMTP relay", smtpServer.close()));
+        }
+        return Future.join(closing).mapEmpty();
+    }
+
+    /** The step's outcome as a success: a failure is logged, so that stopping goes on. */
+    private static Future<Void> step(String what, Future<?> step) {
+        if (step == null) {
+            return Future.succeededFuture();
+        }
+        return step.<Void>mapEmpty().recover(failure -> {
+            log.warn("{} failed: {}", what, failure.toString());
+            return Future.succeededFuture();
+        });
     }
 }

@@ -1,6 +1,8 @@
 package org.relaygate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.relaygate.policyd.PolicyClient.rcpt;
@@ -15,6 +17,7 @@ import io.vertx.junit5.VertxExtension;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -29,15 +32,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.relaygate.config.RelaygateConfig;
 import org.relaygate.policy.Cidr;
+import org.relaygate.policy.IpAddress;
+import org.relaygate.policy.RegistrationStatus;
 import org.relaygate.policyd.PolicyClient;
 import org.relaygate.registry.Actor;
 import org.relaygate.registry.NewRegistration;
 import org.relaygate.registry.Registry;
+import org.relaygate.spool.Spool;
 import org.slf4j.LoggerFactory;
 
 /**
  * The whole server on a real H2 file: a change made through the registry (as the CLI would, over
- * its own connection pool) reaches the policy answers on a real socket within 2 s.
+ * its own connection pool) reaches the policy answers on a real socket within 2 s; with the relay
+ * on, a registered client's message goes over real sockets through the spool to a next hop.
  */
 @ExtendWith(VertxExtension.class)
 class RelaygateServiceTest {
@@ -66,6 +73,32 @@ class RelaygateServiceTest {
     private RelaygateConfig config(Path db, String listen) {
         return RelaygateConfig.load(null, Map.of(), Map.of(
                 "db", db.toString(), "policy.listen", listen, "registry.poll-interval", "200ms"));
+    }
+
+    /** The policy server and the relay, with the spool in the test's directory and mail to {@code nextHop}. */
+    private RelaygateConfig relayConfig(String policyListen, String smtpListen, int nextHop) {
+        return RelaygateConfig.load(null, Map.of(), Map.of(
+                "db", dir.toString(), "policy.listen", policyListen, "registry.poll-interval", "200ms",
+                "smtp.listen", smtpListen, "smtp.hostname", "relay.test", "delivery.next-hop", "127.0.0.1:" + nextHop,
+                "spool.dir", dir.resolve("spool").toString()));
+    }
+
+    /** Registers and approves one address, and waits until the running service's snapshot has it. */
+    private static void approve(Registry admin, RelaygateService service, String address) throws Exception {
+        long id = await(admin.register(new NewRegistration("Physics", "physics-it@example.edu", "Copier room 12",
+                "no SMTP AUTH", "Dr. Head", LocalDate.of(2024, 5, 1), List.of(address), null), ADMIN));
+        await(admin.approve(id, ADMIN));
+        IpAddress ip = IpAddress.parse(address);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (service.snapshot().registration(ip) == null
+                || service.snapshot().registration(ip).status() != RegistrationStatus.ACTIVE) {
+            assertTrue(System.nanoTime() < deadline, "the snapshot never showed " + address + " approved");
+            Thread.sleep(20); // a condition wait on the watcher's next poll
+        }
+    }
+
+    private List<String> loggedLines() {
+        return serviceLog.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 
     private static <T> T await(Future<T> future) throws Exception {
@@ -108,7 +141,7 @@ class RelaygateServiceTest {
             Duration toReject = untilAnswer(postfix, "192.0.2.10",
                     "action=REJECT 5.7.1 Relay access for 192.0.2.10 is blocked by the postmaster: virus outbreak\n\n");
             assertTrue(toReject.compareTo(PROPAGATION) < 0, "block took " + toReject);
-            assertEquals(id, service.snapshot().registration(org.relaygate.policy.IpAddress.parse("192.0.2.10")).registrationId());
+            assertEquals(id, service.snapshot().registration(IpAddress.parse("192.0.2.10")).registrationId());
         } finally {
             await(admin.close());
             await(service.stop());
@@ -155,6 +188,97 @@ class RelaygateServiceTest {
         }
         // Nothing was left open: the same registry starts again at once.
         RelaygateService again = await(RelaygateService.start(vertx, config(dir, "127.0.0.1:0")));
+        await(again.stop());
+    }
+
+    @Test
+    void theRelayDeliversARegisteredClientsMessageAndRefusesOthersWithThePolicyServersText(Vertx vertx) throws Exception {
+        try (NextHopSink sink = new NextHopSink()) {
+            RelaygateService service = await(RelaygateService.start(vertx, relayConfig("127.0.0.1:0", "127.0.0.1:0", sink.port())));
+            Registry admin = await(Registry.open(vertx, config(dir, "127.0.0.1:0")));
+            try {
+                assertTrue(loggedLines().contains("smtp relay listening on 127.0.0.1:" + service.smtpPort()), loggedLines()::toString);
+                approve(admin, service, "127.0.0.2");
+                String body = "From: <scanner@dept.test>\r\nTo: <someone@outside.test>\r\nSubject: wired\r\n"
+                        + "Message-ID: <wired@dept.test>\r\n\r\n.a line that starts with a dot\r\nbody\r\n";
+                String dataReply;
+                try (SmtpTestClient c = SmtpTestClient.connect("127.0.0.2", service.smtpPort())) {
+                    assertTrue(c.greeting().startsWith("220 relay.test"));
+                    assertTrue(c.command("EHLO printer.dept.test").startsWith("250-relay.test"));
+                    assertTrue(c.command("MAIL FROM:<scanner@dept.test>").startsWith("250 "));
+                    assertTrue(c.command("RCPT TO:<someone@outside.test>").startsWith("250 "));
+                    assertTrue(c.command("DATA").startsWith("354 "));
+                    dataReply = c.data(body.replace("\r\n.", "\r\n..").getBytes(StandardCharsets.US_ASCII));
+                    c.command("QUIT");
+                }
+                assertTrue(dataReply.matches("250 .*[0-9A-F]{16}.*"), "250 with the queue id: " + dataReply);
+
+                NextHopSink.Received got = sink.poll(20, TimeUnit.SECONDS);
+                assertNotNull(got, "nothing reached the next hop");
+                assertEquals("scanner@dept.test", got.sender());
+                assertEquals(List.of("someone@outside.test"), got.recipients());
+                assertTrue(got.text().startsWith("Received: from printer.dept.test"), got.text());
+                assertTrue(got.text().endsWith("\r\n" + body), "the message follows the Received: header intact: " + got.text());
+                assertEquals(1, got.text().split("\r\nReceived: |^Received: ", -1).length - 1, "one Received: header: " + got.text());
+
+                String refused;
+                try (SmtpTestClient c = SmtpTestClient.connect("127.0.0.3", service.smtpPort())) {
+                    c.greeting();
+                    c.command("EHLO printer.dept.test");
+                    c.command("MAIL FROM:<scanner@dept.test>");
+                    refused = c.command("RCPT TO:<someone@outside.test>");
+                }
+                String policy;
+                try (PolicyClient postfix = PolicyClient.connect(service.policyPort())) {
+                    policy = postfix.ask(rcpt("127.0.0.3"));
+                }
+                assertTrue(policy.startsWith("action=REJECT 5.7.1 Client 127.0.0.3 is not registered for relay"), policy);
+                // One engine: the relay words it as Postfix words the policy server's answer.
+                assertEquals("554 5.7.1 <someone@outside.test>: Recipient address rejected: "
+                        + policy.substring("action=REJECT 5.7.1 ".length()).strip(), refused);
+                assertNull(sink.poll(300, TimeUnit.MILLISECONDS), "nothing else reached the next hop");
+            } finally {
+                await(admin.close());
+                await(service.stop());
+            }
+        }
+    }
+
+    @Test
+    void aRelayOnlyServiceRunsWithThePolicyServerOffAndReleasesEverythingOnStop(Vertx vertx) throws Exception {
+        RelaygateService service = await(RelaygateService.start(vertx, relayConfig("off", "127.0.0.1:0", 25)));
+        int port = service.smtpPort();
+        try (SmtpTestClient c = SmtpTestClient.connect("127.0.0.1", port)) {
+            assertTrue(c.greeting().startsWith("220 "));
+            assertThrows(IllegalStateException.class, service::policyPort);
+            assertTrue(loggedLines().contains("smtp relay listening on 127.0.0.1:" + port), loggedLines()::toString);
+            assertTrue(loggedLines().stream().noneMatch(l -> l.startsWith("policy server listening on")), loggedLines()::toString);
+        } finally {
+            await(service.stop());
+        }
+        assertThrows(ConnectException.class, () -> SmtpTestClient.connect("127.0.0.1", port).close());
+        // The spool lock and the registry were released: both open again in this JVM.
+        Spool.open(dir.resolve("spool")).close();
+        await(await(Registry.open(vertx, config(dir, "127.0.0.1:0"))).close());
+    }
+
+    @Test
+    void withBothListenersOffThereIsNothingToServe(Vertx vertx) {
+        ExecutionException failure = assertThrows(ExecutionException.class,
+                () -> await(RelaygateService.start(vertx, relayConfig("off", "off", 25))));
+        assertEquals("nothing to serve: policy.listen and smtp.listen are both off (set --policy-listen or --smtp-listen)",
+                failure.getCause().getMessage());
+    }
+
+    @Test
+    void aTakenSmtpPortFailsTheStartAndReleasesTheSpoolAndTheRegistry(Vertx vertx) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            ExecutionException failure = assertThrows(ExecutionException.class, () -> await(RelaygateService.start(vertx,
+                    relayConfig("127.0.0.1:0", "127.0.0.1:" + taken.getLocalPort(), 25))));
+            assertTrue(String.valueOf(failure.getCause().getMessage()).toLowerCase().contains("address already in use"),
+                    failure.getCause().toString());
+        }
+        RelaygateService again = await(RelaygateService.start(vertx, relayConfig("127.0.0.1:0", "127.0.0.1:0", 25)));
         await(again.stop());
     }
 }

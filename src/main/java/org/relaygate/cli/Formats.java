@@ -11,6 +11,7 @@ import org.relaygate.registry.BlockEntry;
 import org.relaygate.registry.NetworkEntry;
 import org.relaygate.registry.Registration;
 import org.relaygate.registry.SqlResult;
+import org.relaygate.spool.QueueAdmin;
 
 /** How the CLI shows registry values to people: pure text, no I/O, unit-tested. */
 public final class Formats {
@@ -43,6 +44,16 @@ public final class Formats {
             boolean expired = b.expiresAt() != null && !now.isBefore(b.expiresAt());
             t.row(b.id(), b.cidr().toDisplayString(), expired ? "EXPIRED" : "active",
                     b.expiresAt() == null ? "never" : time(b.expiresAt()), b.reason(), b.createdBy(), time(b.createdAt()));
+        }
+        return t;
+    }
+
+    /** {@code queue list}: one row per message; RCPTS is still-to-deliver/all, the null sender shows as {@code <>}. */
+    public static Table queue(List<QueueAdmin.Summary> messages) {
+        Table t = new Table("ID", "RECEIVED", "SENDER", "RCPTS", "SIZE", "NEXT ATTEMPT", "LAST ERROR");
+        for (QueueAdmin.Summary m : messages) {
+            t.row(m.id(), time(m.receivedAt()), m.sender().isEmpty() ? "<>" : m.sender(),
+                    m.pendingRecipients() + "/" + m.recipients(), m.size(), time(m.nextAttempt()), m.lastError());
         }
         return t;
     }

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = RelaygateCommand.Version.class,
-        description = "Registered-IP mail relay: Postfix policy server and relay registry.",
+        description = "Registered-IP mail relay: Postfix policy server, relay registry and SMTP relay.",
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {
             CommandLine.HelpCommand.class,
@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
             NetworkCommands.Pools.class,
             AuditCommand.class,
             SqlCommand.class,
+            QueueCommands.Queue.class,
         })
 public final class RelaygateCommand implements Callable<Integer> {
 
@@ -71,8 +72,14 @@ public final class RelaygateCommand implements Callable<Integer> {
     /** The one configuration: defaults, file, environment, then these flags (null when not given). */
     RelaygateConfig config(String policyListen) {
         Map<String, String> flags = new HashMap<>();
-        flags.put("db", db);
         flags.put("policy.listen", policyListen);
+        return configWith(flags);
+    }
+
+    /** The configuration with a command's own flags (keys as in RelaygateConfig.DEFAULTS, null when not given) and --db. */
+    RelaygateConfig configWith(Map<String, String> commandFlags) {
+        Map<String, String> flags = new HashMap<>(commandFlags);
+        flags.put("db", db);
         return RelaygateConfig.load(configFile, environment, flags);
     }
 

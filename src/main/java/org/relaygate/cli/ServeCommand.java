@@ -2,9 +2,12 @@ package org.relaygate.cli;
 
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.relaygate.RelaygateService;
+import org.relaygate.config.HostPort;
 import org.relaygate.config.RelaygateConfig;
 import org.relaygate.policy.Text;
 import org.relaygate.registry.RegistryException;
@@ -16,10 +19,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Runs the policy server until the JVM is told to stop (SIGTERM, Ctrl-C): a shutdown hook then
- * stops the service (listeners, then registry) and closes Vert.x, as separate steps.
+ * Runs the policy server and, when {@code smtp.listen} is set, the SMTP relay until the JVM is told
+ * to stop (SIGTERM, Ctrl-C): a shutdown hook then stops the service (listeners, then the relay's
+ * queue, then the registry) and closes Vert.x, as separate steps.
  */
-@Command(name = "serve", description = "Run the Postfix policy server on the registry until stopped (SIGTERM, Ctrl-C).")
+@Command(name = "serve", description = "Run the Postfix policy server and/or the SMTP relay on the registry until stopped (SIGTERM, Ctrl-C).")
 final class ServeCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
@@ -28,14 +32,35 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--policy-listen", paramLabel = "HOST:PORT",
-            description = "Where the policy server listens (default: 127.0.0.1:10040; port 0 picks a free one).")
+    @Option(names = "--policy-listen", paramLabel = "HOST:PORT|off",
+            description = "Where the policy server listens (policy.listen, default: 127.0.0.1:10040; port 0 picks a free one; off for none).")
     String policyListen;
+
+    @Option(names = "--smtp-listen", paramLabel = "HOST:PORT|off",
+            description = "Where the SMTP relay listens (smtp.listen, default: off).")
+    String smtpListen;
+
+    @Option(names = "--next-hop", paramLabel = "HOST:PORT",
+            description = "Relay every message to this smarthost (delivery.next-hop, default: none: each recipient domain's MX).")
+    String nextHop;
+
+    @Option(names = "--spool", paramLabel = "DIR",
+            description = "The relay's spool directory (spool.dir, default: ./data/spool).")
+    String spool;
+
+    /** The configuration with this command's flags (null when not given) on top. */
+    RelaygateConfig config() {
+        Map<String, String> flags = new HashMap<>();
+        flags.put("policy.listen", policyListen);
+        flags.put("smtp.listen", smtpListen);
+        flags.put("delivery.next-hop", nextHop);
+        flags.put("spool.dir", spool);
+        return ((RelaygateCommand) spec.root().userObject()).configWith(flags);
+    }
 
     @Override
     public Integer call() throws InterruptedException {
-        RelaygateCommand root = (RelaygateCommand) spec.root().userObject();
-        RelaygateConfig config = root.config(policyListen);
+        RelaygateConfig config = config();
         Vertx vertx = Vertx.vertx();
         RelaygateService service;
         try {
@@ -57,7 +82,12 @@ final class ServeCommand implements Callable<Integer> {
             return message;
         }
         // Typically a BindException: name what we tried to bind.
-        return message + " (policy server on " + config.policyListen() + ", registry " + config.db() + ")";
+        return message + " (policy server on " + onOrOff(config.policyListen()) + ", SMTP relay on "
+                + onOrOff(config.smtp().listen()) + ", spool " + config.delivery().spoolDir() + ", registry " + config.db() + ")";
+    }
+
+    private static String onOrOff(HostPort listen) {
+        return listen == null ? "off" : listen.toString();
     }
 
     private static void stop(RelaygateService service, Vertx vertx) {

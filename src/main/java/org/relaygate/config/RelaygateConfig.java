@@ -22,6 +22,7 @@ import org.relaygate.policy.DecisionTexts;
  */
 public record RelaygateConfig(
         String db,
+        // null when the policy server is off (policy.listen=off): a standalone relay
         HostPort policyListen,
         int policyMaxLineLength,
         int policyMaxAttributes,
@@ -181,7 +182,7 @@ public record RelaygateConfig(
                 duration(v, "delivery.queue-scan-interval"));
         return new RelaygateConfig(
                 nonEmpty(v, "db"),
-                hostPort(v, "policy.listen"),
+                policyListen(v),
                 intIn(v, "policy.max-line-length", 256, 1 << 20),
                 intIn(v, "policy.max-attributes", 8, 10_000),
                 intIn(v, "policy.max-request-size", 1024, 16 << 20),
@@ -268,6 +269,15 @@ public record RelaygateConfig(
             case "d" -> Duration.ofDays(n);
             default -> throw new IllegalArgumentException("not a duration: \"" + text + "\" (use e.g. 500ms, 30s, 5m, 2h, 7d)");
         };
+    }
+
+    /**
+     * {@code off} turns the policy server off (null), for a standalone relay. Only the word: an
+     * empty value is more likely a mistake than a wish to turn off what Postfix depends on.
+     */
+    private static HostPort policyListen(Map<String, String> v) {
+        String s = v.getOrDefault("policy.listen", "").strip();
+        return s.equalsIgnoreCase("off") ? null : hostPort(v, "policy.listen");
     }
 
     /** {@code off} (or empty) turns a listener off: null. */

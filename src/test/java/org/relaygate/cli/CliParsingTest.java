@@ -118,6 +118,48 @@ class CliParsingTest {
     }
 
     @Test
+    void serveFlagsSetTheRelayKeys() {
+        ServeCommand serve = parse("serve", "--smtp-listen", "127.0.0.1:2525", "--next-hop", "[::1]:25", "--spool", "/var/spool/rg",
+                "--policy-listen", "off");
+        RelaygateConfig config = serve.config();
+        assertEquals(new HostPort("127.0.0.1", 2525), config.smtp().listen());
+        assertEquals(new HostPort("::1", 25), config.delivery().nextHop());
+        assertEquals("/var/spool/rg", config.delivery().spoolDir());
+        assertNull(config.policyListen(), "--policy-listen off");
+        RelaygateConfig defaults = this.<ServeCommand>parse("serve").config();
+        assertNull(defaults.smtp().listen(), "the relay is off unless asked for");
+        assertEquals(new HostPort("127.0.0.1", 10040), defaults.policyListen());
+        assertNull(defaults.delivery().nextHop());
+        assertEquals("./data/spool", defaults.delivery().spoolDir());
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', value = {
+        "queue --spool /s show q1    | q1",
+        "queue show q1 --spool /s    | q1",
+        "--spool /s queue show q1    | ",
+    })
+    void queueTakesItsSpoolBeforeOrAfterTheSubcommand(String line, String id) {
+        if (id == null) {
+            // --spool belongs to queue (and serve), not to the top command.
+            assertEquals(2, run(line.split(" ")));
+            assertOneLine("Unknown options: '--spool'");
+            return;
+        }
+        QueueCommands.Show show = parse(line.split(" "));
+        assertEquals(id, show.id);
+        assertEquals("/s", show.queue.spool);
+    }
+
+    @Test
+    void queueRetryTakesAnOptionalId() {
+        assertNull(this.<QueueCommands.Retry>parse("queue", "retry").id);
+        assertEquals("q7", this.<QueueCommands.Retry>parse("queue", "retry", "q7").id);
+        assertEquals("q8", this.<QueueCommands.Delete>parse("queue", "delete", "q8").id);
+        assertNull(this.<QueueCommands.ListQueue>parse("queue", "list").queue.spool);
+    }
+
+    @Test
     void withoutFlagsTheDefaultsApply() {
         ListCommand list = parse("list");
         RelaygateConfig config = list.root().config(null);
@@ -148,6 +190,13 @@ class CliParsingTest {
         "pools remove 10.0.0.1/8                             | host bits",
         "audit --limit x                                     | 'x' is not an int",
         "list --db a --db b                                  | should be specified only once",
+        "queue                                               | missing subcommand: list, show, retry or delete",
+        "queue show                                          | Missing required parameter: 'ID'",
+        "queue delete                                        | Missing required parameter: 'ID'",
+        "queue retry a b                                     | Unmatched argument",
+        "queue list extra                                    | Unmatched argument",
+        "queue flush                                         | Unmatched argument",
+        "serve --smtp-listen                                 | Missing required parameter for option '--smtp-listen'",
     })
     void usageErrorsAreOneLineOnStderrAndExitTwo(String line, String expected) {
         int code = run(line.isEmpty() ? new String[0] : line.split(" "));
@@ -163,6 +212,12 @@ class CliParsingTest {
         "sql SELECT * FROM registrations          | quote the statement as one argument",
         "list --config /nonexistent/relaygate.properties | cannot read config file",
         "list --actor ''                          | --actor must not be empty",
+        "queue list --spool /nonexistent/spool    | no spool at /nonexistent/spool: give --spool DIR or set spool.dir",
+        "queue show q1 --spool /nonexistent/spool | no spool at /nonexistent/spool",
+        "queue list --config /nonexistent/relaygate.properties | cannot read config file",
+        "serve --smtp-listen 127.0.0.1 --policy-listen off | smtp.listen: expected HOST:PORT",
+        "serve --next-hop nowhere                 | delivery.next-hop: expected HOST:PORT",
+        "serve --policy-listen off                | cannot start: nothing to serve: policy.listen and smtp.listen are both off",
     })
     void refusalsBeforeOpeningTheRegistryExitOne(String line, String expected) {
         String[] args = line.contains("''") ? new String[] {"list", "--actor", ""} : line.split(" ");
@@ -184,7 +239,7 @@ class CliParsingTest {
     void topLevelHelpListsEveryCommandOfTheIssue() {
         assertEquals(0, run("help"));
         for (String command : List.of("serve", "register", "approve", "suspend", "revoke", "block", "unblock", "blocks",
-                "list", "show", "check", "networks", "pools", "audit", "sql")) {
+                "list", "show", "check", "networks", "pools", "audit", "sql", "queue")) {
             assertTrue(out.toString().lines().anyMatch(l -> l.startsWith("  " + command + " ")), command + " missing:\n" + out);
         }
     }

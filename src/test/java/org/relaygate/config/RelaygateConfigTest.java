@@ -181,6 +181,10 @@ class RelaygateConfigTest {
             "policy.listen          | ::1:10040    | policy.listen: write an IPv6 host in brackets, as in [::1]:10040: got \"::1:10040\"",
             "policy.listen          | host:70000   | policy.listen: port out of range: 70000",
             "policy.listen          | host:http    | policy.listen: bad port in \"host:http\"",
+            "policy.listen          | ''           | policy.listen: expected HOST:PORT, got \"\"",
+            "smtp.listen            | 127.0.0.1    | smtp.listen: expected HOST:PORT, got \"127.0.0.1\"",
+            "delivery.next-hop      | relay:smtp   | delivery.next-hop: bad port in \"relay:smtp\"",
+            "spool.dir              | ' '          | spool.dir must not be empty",
             "db                     | '  '         | db must not be empty",
     })
     void badValuesAreRefusedNamingTheKey(String key, String value, String message) {
@@ -236,6 +240,20 @@ class RelaygateConfigTest {
         Map<String, String> flags = new LinkedHashMap<>(Map.of("db", "/x"));
         RelaygateConfig.load(null, Map.of(), flags);
         assertEquals(Map.of("db", "/x"), flags);
+    }
+
+    @ParameterizedTest(name = "policy.listen={0}, smtp.listen={1}")
+    @CsvSource(delimiter = '|', value = {
+            "off         | ''             | false | false",
+            "OFF         | 127.0.0.1:25   | false | true",
+            "127.0.0.1:0 | off            | true  | false",
+            "127.0.0.1:0 | ' Off '        | true  | false",
+            "[::1]:0     | [::1]:2525     | true  | true",
+    })
+    void eitherListenerCanBeOff(String policy, String smtp, boolean policyOn, boolean smtpOn) {
+        RelaygateConfig c = RelaygateConfig.load(null, Map.of(), Map.of("policy.listen", policy, "smtp.listen", smtp));
+        assertEquals(policyOn, c.policyListen() != null, "policy server on");
+        assertEquals(smtpOn, c.smtp().enabled(), "relay on");
     }
 
     @Test
