@@ -98,7 +98,8 @@ public final class RelaygateService {
             log.info("policy server listening on {}", new HostPort(config.policyListen().host(), policyPort()));
         }
         if (smtpServer != null) {
-            log.info("smtp relay listening on {}", new HostPort(config.smtp().listen().host(), smtpPort()));
+            log.info("smtp relay listening on {}{}", new HostPort(config.smtp().listen().host(), smtpPort()),
+                    config.smtp().tlsEnabled() ? " (STARTTLS offered)" : "");
         }
         if (!snapshot().institutionNetworksConfigured()) {
             log.warn("no institution network configured: any address may be registered; add them with `relaygate networks add CIDR`");

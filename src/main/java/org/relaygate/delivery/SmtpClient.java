@@ -74,7 +74,7 @@ final class SmtpClient {
         Future<Result> run(String host, int port) {
             return client.connect(port, host)
                     .recover(e -> Future.failedFuture(new Stop(Outcome.TEMP,
-                            "4.4.1 connect to " + relay + ": " + e.getMessage())))
+                            "4.4.1 connect to " + relay + ": " + withoutAddress(e.getMessage()))))
                     .compose(socket -> {
                         conn = new SmtpConnection(vertx, socket);
                         return expect(conn.read(commandTimeoutMillis, "while waiting for the greeting"), 2);
@@ -194,5 +194,14 @@ final class SmtpClient {
     /** No CR, LF or other control character may reach a command line. */
     private static boolean safe(String address) {
         return address.chars().noneMatch(c -> c < 0x20 || c == 0x7f) && address.indexOf('>') < 0;
+    }
+
+    /** Netty appends the address to "Connection refused: /127.0.0.1:25"; the log line names the relay already. */
+    static String withoutAddress(String message) {
+        if (message == null) {
+            return "connection failed";
+        }
+        int cut = message.indexOf(": /");
+        return cut > 0 ? message.substring(0, cut) : message;
     }
 }

@@ -64,7 +64,7 @@ public final class SmtpServer {
             server = vertx.createNetServer(options).connectHandler(this::accept);
             return server.listen();
         }).map(bound -> {
-            log.info("SMTP relay listening on {}:{}{}", listen.host(), bound.actualPort(), tls == null ? "" : " (STARTTLS offered)");
+            log.debug("SMTP listener bound to {}:{}{}", listen.host(), bound.actualPort(), tls == null ? "" : " (STARTTLS offered)");
             return this;
         });
     }
