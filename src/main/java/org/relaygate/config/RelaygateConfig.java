@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.relaygate.policy.DecisionTexts;
+import org.relaygate.policy.LimitSettings;
+import org.relaygate.policy.Limits;
 
 /**
  * The one configuration of relaygate, loaded once and validated at start. Sources, later wins:
@@ -34,7 +36,8 @@ public record RelaygateConfig(
         int minPrefixV6,
         DecisionTexts texts,
         SmtpSettings smtp,
-        DeliverySettings delivery) {
+        DeliverySettings delivery,
+        LimitSettings limits) {
 
     /** Every key with its default, in README order. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -84,6 +87,16 @@ public record RelaygateConfig(
         d.put("delivery.connect-timeout", "30s");
         d.put("delivery.command-timeout", "300s");
         d.put("delivery.queue-scan-interval", "1s");
+        // Rate limits (issue 5): the service-wide defaults; 0 means no limit. The two "per-hour"
+        // limits count over limits.window (1h unless shortened, e.g. for tests).
+        LimitSettings l = LimitSettings.DEFAULTS;
+        d.put("limits.messages-per-hour", Integer.toString(l.defaults().messagesPerHour()));
+        d.put("limits.recipients-per-message", Integer.toString(l.defaults().recipientsPerMessage()));
+        d.put("limits.recipients-per-hour", Integer.toString(l.defaults().recipientsPerHour()));
+        d.put("limits.window", "1h");
+        d.put("limits.auto-suspend", "on");
+        d.put("limits.auto-suspend-factor", Integer.toString(l.autoSuspendFactor()));
+        d.put("text.rate-limited", DecisionTexts.DEFAULT_RATE_LIMITED);
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -150,7 +163,8 @@ public record RelaygateConfig(
     static RelaygateConfig fromMap(Map<String, String> v) {
         DecisionTexts texts = new DecisionTexts(v.get("text.blocked"), v.get("text.pending"), v.get("text.suspended"),
                 v.get("text.revoked"), v.get("text.not-registered"), v.get("text.bad-client-address"),
-                v.get("text.register"), v.get("text.postmaster"));
+                v.get("text.register"), v.get("text.postmaster"),
+                v.get("text.rate-limited"));
         SmtpSettings smtp = new SmtpSettings(
                 hostPortOrOff(v, "smtp.listen"),
                 hostname(v.get("smtp.hostname")),
@@ -191,19 +205,42 @@ public record RelaygateConfig(
                 duration(v, "registry.poll-interval"),
                 intIn(v, "registry.min-prefix-v4", 0, 32),
                 intIn(v, "registry.min-prefix-v6", 0, 128),
-                texts, smtp, delivery);
+                texts, smtp, delivery, limits(v));
+    }
+
+    /** The limits.* block. */
+    private static LimitSettings limits(Map<String, String> v) {
+        Limits defaults = new Limits(
+                intIn(v, "limits.messages-per-hour", 0, 1_000_000),
+                intIn(v, "limits.recipients-per-message", 0, 1_000_000),
+                intIn(v, "limits.recipients-per-hour", 0, 100_000_000));
+        Duration window = duration(v, "limits.window");
+        if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException("limits.window: " + v.get("limits.window") + " is outside 1s..1d");
+        }
+        return new LimitSettings(defaults, window, onOff(v, "limits.auto-suspend"),
+                intIn(v, "limits.auto-suspend-factor", 2, 1000));
+    }
+
+    private static boolean onOff(Map<String, String> v, String key) {
+        String s = nonEmpty(v, key).toLowerCase(Locale.ROOT);
+        return switch (s) {
+            case "on", "true", "yes" -> true;
+            case "off", "false", "no" -> false;
+            default -> throw new IllegalArgumentException(key + ": expected on or off, got " + s);
+        };
     }
 
     /** A copy with another policy listener, for tests and for {@code --policy-listen}. */
     public RelaygateConfig withPolicyListen(HostPort listen) {
         return new RelaygateConfig(db, listen, policyMaxLineLength, policyMaxAttributes, policyMaxRequestSize, policyIdleTimeout,
-                policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts, smtp, delivery);
+                policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts, smtp, delivery, limits);
     }
 
     /** A copy on another registry, for tests. */
     public RelaygateConfig withDb(String newDb) {
         return new RelaygateConfig(newDb, policyListen, policyMaxLineLength, policyMaxAttributes, policyMaxRequestSize, policyIdleTimeout,
-                policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts, smtp, delivery);
+                policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts, smtp, delivery, limits);
     }
 
     private static String nonEmpty(Map<String, String> v, String key) {
