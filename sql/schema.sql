@@ -175,3 +175,21 @@ CREATE TRIGGER IF NOT EXISTS institution_networks_revision AFTER INSERT, UPDATE,
     FOR EACH STATEMENT CALL 'org.relaygate.registry.RevisionTrigger';
 CREATE TRIGGER IF NOT EXISTS dynamic_pools_revision AFTER INSERT, UPDATE, DELETE ON dynamic_pools
     FOR EACH STATEMENT CALL 'org.relaygate.registry.RevisionTrigger';
+
+-- ---------------------------------------------------------------------------------------------
+-- RATE LIMITS (issue 5). Each registration's own limits; NULL means the service-wide default
+-- (config limits.messages-per-hour, limits.recipients-per-message, limits.recipients-per-hour),
+-- 0 means no limit. The two "per hour" limits count over limits.window (1h unless configured
+-- shorter). Set them with `relaygate limits ID --messages-per-hour N ...` (`--default` clears
+-- them) or plain SQL, audited like every change:
+--   UPDATE registrations SET max_recipients_per_message = 200 WHERE id = 7;
+-- Any change to a registration's row (an approval after an auto-suspension, new limits) makes the
+-- running server count that registration afresh.
+-- ADD COLUMN IF NOT EXISTS: an existing registry gains the columns the next time it is opened.
+ALTER TABLE registrations ADD COLUMN IF NOT EXISTS max_messages_per_hour INTEGER;
+ALTER TABLE registrations ADD COLUMN IF NOT EXISTS max_recipients_per_message INTEGER;
+ALTER TABLE registrations ADD COLUMN IF NOT EXISTS max_recipients_per_hour INTEGER;
+ALTER TABLE registrations ADD CONSTRAINT IF NOT EXISTS registrations_limits_check CHECK (
+    (max_messages_per_hour IS NULL OR max_messages_per_hour >= 0)
+    AND (max_recipients_per_message IS NULL OR max_recipients_per_message >= 0)
+    AND (max_recipients_per_hour IS NULL OR max_recipients_per_hour >= 0));

@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.function.Function;
 import org.relaygate.config.RelaygateConfig;
 import org.relaygate.policy.Cidr;
+import org.relaygate.policy.RegistrationLimits;
 import org.relaygate.policy.RegistrationStatus;
 import org.relaygate.policy.Snapshot;
+import org.relaygate.policy.Text;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class Registry {
 
     private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
+    /** The actor of what relaygate does by itself (auto-suspension), as the audit log shows it. */
+    public static final Actor SYSTEM = new Actor("system", "system");
     private static final int POOL_SIZE = 4;
 
     private final Pool pool;
@@ -135,6 +139,32 @@ public final class Registry {
                     return RegistrationSql.setStatus(conn, id, target, reason);
                 })
                 .compose(v -> RegistrationSql.get(conn, id)));
+    }
+
+    /**
+     * Suspends an ACTIVE registration as the system (the audit entry's actor and source are
+     * "system"), for the rate limiter's auto-suspension. Idempotent: a registration that is not
+     * ACTIVE (already suspended, pending, revoked) is left as it is. The registration as it now is.
+     */
+    public Future<Registration> suspendBySystem(long id, String reason) {
+        String why = Text.oneLine(reason == null ? "" : reason).strip();
+        String shown = why.isEmpty() ? "automatic suspension" : why;
+        String cut = shown.length() > RegistrationRules.MAX_REASON ? shown.substring(0, RegistrationRules.MAX_REASON) : shown;
+        return change(SYSTEM, conn -> LimitSql.suspendIfActive(conn, id, cut).compose(v -> RegistrationSql.get(conn, id)));
+    }
+
+    /** The registration's own rate limits (null fields: the service-wide defaults). */
+    public Future<RegistrationLimits> limits(long id) {
+        return LimitSql.get(pool, id).recover(SqlErrors::oneLine);
+    }
+
+    /** Changes the registration's own rate limits (audited through the triggers); the limits as they now are. */
+    public Future<RegistrationLimits> setLimits(long id, LimitChange limits, Actor actor) {
+        String problem = limits == null ? "no limit to change" : limits.problem();
+        if (problem != null) {
+            return Future.failedFuture(new RegistryException(problem));
+        }
+        return change(actor, conn -> LimitSql.set(conn, id, limits));
     }
 
     public Future<Registration> get(long id) {
