@@ -34,7 +34,8 @@ public record RelaygateConfig(
         int minPrefixV6,
         DecisionTexts texts,
         SmtpSettings smtp,
-        DeliverySettings delivery) {
+        DeliverySettings delivery,
+        MailSettings mail) {
 
     /** Every key with its default, in README order. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -84,6 +85,18 @@ public record RelaygateConfig(
         d.put("delivery.connect-timeout", "30s");
         d.put("delivery.command-timeout", "300s");
         d.put("delivery.queue-scan-interval", "1s");
+        // mail the registry sends (issue 5): see MailSettings and the README's "Mail the registry sends"
+        d.put("mail.from", "");
+        d.put("mail.postmaster", "");
+        d.put("mail.relay-host", "");
+        d.put("mail.relay-port", "25");
+        d.put("mail.notify-on-suspend", "true");
+        d.put("mail.notify-on-block", "false");
+        d.put("mail.templates-dir", "");
+        d.put("mail.smarthost", "");
+        d.put("mail.poll-interval", "1s");
+        d.put("mail.retry-initial", "30s");
+        d.put("mail.max-attempts", "10");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -191,19 +204,66 @@ public record RelaygateConfig(
                 duration(v, "registry.poll-interval"),
                 intIn(v, "registry.min-prefix-v4", 0, 32),
                 intIn(v, "registry.min-prefix-v6", 0, 128),
-                texts, smtp, delivery);
+                texts, smtp, delivery, mail(v, smtp.hostname()));
+    }
+
+    /** The mail block; empty addresses default to postmaster@ and the relay host to smtp.hostname. */
+    private static MailSettings mail(Map<String, String> v, String hostname) {
+        String postmaster = "postmaster@" + hostname;
+        return new MailSettings(
+                address(v, "mail.from", postmaster),
+                address(v, "mail.postmaster", postmaster),
+                relayHost(orDefault(v, "mail.relay-host", hostname)),
+                intIn(v, "mail.relay-port", 1, 65535),
+                bool(v, "mail.notify-on-suspend"),
+                bool(v, "mail.notify-on-block"),
+                v.getOrDefault("mail.templates-dir", "").strip(),
+                hostPortOrNone(v, "mail.smarthost"),
+                duration(v, "mail.poll-interval"),
+                duration(v, "mail.retry-initial"),
+                intIn(v, "mail.max-attempts", 1, 1000));
+    }
+
+    private static String orDefault(Map<String, String> v, String key, String fallback) {
+        String s = v.getOrDefault(key, "").strip();
+        return s.isEmpty() ? fallback : s;
+    }
+
+    private static String address(Map<String, String> v, String key, String fallback) {
+        String s = orDefault(v, key, fallback);
+        if (!MailSettings.plausibleAddress(s)) {
+            throw new IllegalArgumentException(key + ": not a plain mail address (local@domain): " + s);
+        }
+        return s;
+    }
+
+    /** The name devices are told to configure: a host name or an address, nothing that could break a line. */
+    private static String relayHost(String s) {
+        if (!s.matches("[A-Za-z0-9.:\\[\\]-]{1,253}")) {
+            throw new IllegalArgumentException("mail.relay-host: not a host name or address: " + s);
+        }
+        return s;
+    }
+
+    private static boolean bool(Map<String, String> v, String key) {
+        String s = nonEmpty(v, key).toLowerCase(Locale.ROOT);
+        return switch (s) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new IllegalArgumentException(key + ": expected true or false, got " + s);
+        };
     }
 
     /** A copy with another policy listener, for tests and for {@code --policy-listen}. */
     public RelaygateConfig withPolicyListen(HostPort listen) {
         return new RelaygateConfig(db, listen, policyMaxLineLength, policyMaxAttributes, policyMaxRequestSize, policyIdleTimeout,
-                policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts, smtp, delivery);
+                policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts, smtp, delivery, mail);
     }
 
     /** A copy on another registry, for tests. */
     public RelaygateConfig withDb(String newDb) {
         return new RelaygateConfig(newDb, policyListen, policyMaxLineLength, policyMaxAttributes, policyMaxRequestSize, policyIdleTimeout,
-                policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts, smtp, delivery);
+                policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts, smtp, delivery, mail);
     }
 
     private static String nonEmpty(Map<String, String> v, String key) {

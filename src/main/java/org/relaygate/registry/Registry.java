@@ -39,6 +39,7 @@ public final class Registry {
     private final SnapshotLoader snapshots;
     private final Clock clock;
     private final String url;
+    private final Outbox outbox;
 
     private Registry(Vertx vertx, Pool pool, RelaygateConfig config, String url, Clock clock) {
         this.pool = pool;
@@ -46,6 +47,7 @@ public final class Registry {
         this.snapshots = new SnapshotLoader(vertx, url, clock);
         this.clock = clock;
         this.url = url;
+        this.outbox = new Outbox(pool);
     }
 
     /** Opens (creating if needed, from sql/schema.sql) the registry named by config.db(). */
@@ -205,6 +207,26 @@ public final class Registry {
     /** Newest first; registrationId null for all. */
     public Future<List<AuditEntry>> audit(Long registrationId, int limit) {
         return AuditSql.read(pool, registrationId, limit).recover(SqlErrors::oneLine);
+    }
+
+    /**
+     * {@code notify}: queues one NOTICE per distinct contact address among the registrations with
+     * this status, in one transaction (each row audited); the number queued. {@code serve} sends them.
+     */
+    public Future<Integer> notifyContacts(RegistrationStatus status, String subject, String body, Actor actor) {
+        NoticeText text;
+        try {
+            text = NoticeText.of(subject, body);
+        } catch (RegistryException e) {
+            return Future.failedFuture(e);
+        }
+        RegistrationStatus which = status == null ? RegistrationStatus.ACTIVE : status;
+        return change(actor, conn -> OutboxSql.queueNotice(conn, which, text.subject(), text.body(), actor.name()));
+    }
+
+    /** The outbox's sending side, for the mailer in {@code serve}. */
+    public Outbox outbox() {
+        return outbox;
     }
 
     /** Runs one SQL statement as the given actor (audited through the triggers). */

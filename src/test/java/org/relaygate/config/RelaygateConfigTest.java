@@ -60,7 +60,7 @@ class RelaygateConfigTest {
 
     @Test
     void everyKeyHasAnEnvironmentName() {
-        assertEquals(42, RelaygateConfig.DEFAULTS.size());
+        assertEquals(53, RelaygateConfig.DEFAULTS.size());
         for (String key : RelaygateConfig.DEFAULTS.keySet()) {
             assertTrue(RelaygateConfig.envName(key).matches("RELAYGATE_[A-Z0-9_]+"), key);
         }
