@@ -65,7 +65,8 @@ public record Template(String name, String subject, String body) {
         while (m.find()) {
             out.append(text, last, m.start());
             String value = values.getOrDefault(m.group(1), "");
-            out.append(oneLine ? value.replace("\n", ", ") : indented(value, lineIndent(text, m.start())));
+            out.append(oneLine ? String.join(", ", value.strip().split("\\s*(\r\n|\r|\n)\\s*"))
+                    : indented(value, lineIndent(text, m.start())));
             last = m.end();
         }
         return out.append(text, last, text.length()).toString();
