@@ -105,7 +105,7 @@ public final class Mailer {
 
     private void startTimer() {
         if (!stopped) {
-            timer = vertx.setPeriodic(0, Math.max(1, settings.pollInterval().toMillis()), id -> pass());
+            timer = vertx.setPeriodic(Math.max(1, settings.pollInterval().toMillis()), id -> pass());
         }
     }
 
