@@ -113,4 +113,20 @@ class TemplateTest {
         Files.writeString(dir.resolve("block.txt"), "\uFEFFSubject: Blocked\n\nBlocked: {network}\n", StandardCharsets.UTF_8);
         assertEquals("Blocked", Templates.load(dir.toString()).get(OutboxKind.BLOCK).subject(), "a BOM is ignored");
     }
+
+    @Test
+    void theShippedReadmeDocumentsEveryPlaceholderAndEveryTemplate() throws IOException {
+        String readme;
+        try (var in = TemplateTest.class.getResourceAsStream(Templates.RESOURCE_DIR + "README.txt")) {
+            readme = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        for (Map.Entry<String, String> p : Placeholders.ALL.entrySet()) {
+            String first = p.getValue().split(";")[0];
+            assertTrue(readme.contains("{" + p.getKey() + "}") && readme.replaceAll("\\s+", " ").contains(first.replaceAll("\\s+", " ")),
+                    "README.txt documents {" + p.getKey() + "} as: " + first);
+        }
+        for (OutboxKind kind : OutboxKind.values()) {
+            assertTrue(kind.template() == null || readme.contains(kind.template() + ".txt"), kind.toString());
+        }
+    }
 }
