@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
             NetworkCommands.Pools.class,
             AuditCommand.class,
             SqlCommand.class,
+            NotifyCommand.class,
             QueueCommands.Queue.class,
         })
 public final class RelaygateCommand implements Callable<Integer> {

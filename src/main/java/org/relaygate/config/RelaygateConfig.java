@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.relaygate.policy.DecisionTexts;
+import org.relaygate.policy.LimitSettings;
+import org.relaygate.policy.Limits;
 
 /**
  * The one configuration of relaygate, loaded once and validated at start. Sources, later wins:
@@ -34,7 +36,9 @@ public record RelaygateConfig(
         int minPrefixV6,
         DecisionTexts texts,
         SmtpSettings smtp,
-        DeliverySettings delivery) {
+        DeliverySettings delivery,
+        LimitSettings limits,
+        MailSettings mail) {
 
     /** Every key with its default, in README order. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -84,6 +88,28 @@ public record RelaygateConfig(
         d.put("delivery.connect-timeout", "30s");
         d.put("delivery.command-timeout", "300s");
         d.put("delivery.queue-scan-interval", "1s");
+        // Rate limits (issue 5): the service-wide defaults; 0 means no limit. The two "per-hour"
+        // limits count over limits.window (1h unless shortened, e.g. for tests).
+        LimitSettings l = LimitSettings.DEFAULTS;
+        d.put("limits.messages-per-hour", Integer.toString(l.defaults().messagesPerHour()));
+        d.put("limits.recipients-per-message", Integer.toString(l.defaults().recipientsPerMessage()));
+        d.put("limits.recipients-per-hour", Integer.toString(l.defaults().recipientsPerHour()));
+        d.put("limits.window", "1h");
+        d.put("limits.auto-suspend", "on");
+        d.put("limits.auto-suspend-factor", Integer.toString(l.autoSuspendFactor()));
+        d.put("text.rate-limited", DecisionTexts.DEFAULT_RATE_LIMITED);
+        // mail the registry sends (issue 5): see MailSettings and the README's "Mail the registry sends"
+        d.put("mail.from", "");
+        d.put("mail.postmaster", "");
+        d.put("mail.relay-host", "");
+        d.put("mail.relay-port", "25");
+        d.put("mail.notify-on-suspend", "true");
+        d.put("mail.notify-on-block", "false");
+        d.put("mail.templates-dir", "");
+        d.put("mail.smarthost", "");
+        d.put("mail.poll-interval", "1s");
+        d.put("mail.retry-initial", "30s");
+        d.put("mail.max-attempts", "10");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -150,7 +176,8 @@ public record RelaygateConfig(
     static RelaygateConfig fromMap(Map<String, String> v) {
         DecisionTexts texts = new DecisionTexts(v.get("text.blocked"), v.get("text.pending"), v.get("text.suspended"),
                 v.get("text.revoked"), v.get("text.not-registered"), v.get("text.bad-client-address"),
-                v.get("text.register"), v.get("text.postmaster"));
+                v.get("text.register"), v.get("text.postmaster"),
+                v.get("text.rate-limited"));
         SmtpSettings smtp = new SmtpSettings(
                 hostPortOrOff(v, "smtp.listen"),
                 hostname(v.get("smtp.hostname")),
@@ -191,19 +218,89 @@ public record RelaygateConfig(
                 duration(v, "registry.poll-interval"),
                 intIn(v, "registry.min-prefix-v4", 0, 32),
                 intIn(v, "registry.min-prefix-v6", 0, 128),
-                texts, smtp, delivery);
+                texts, smtp, delivery, limits(v), mail(v, smtp.hostname()));
+    }
+
+    /** The limits.* block. */
+    private static LimitSettings limits(Map<String, String> v) {
+        Limits defaults = new Limits(
+                intIn(v, "limits.messages-per-hour", 0, 1_000_000),
+                intIn(v, "limits.recipients-per-message", 0, 1_000_000),
+                intIn(v, "limits.recipients-per-hour", 0, 100_000_000));
+        Duration window = duration(v, "limits.window");
+        if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException("limits.window: " + v.get("limits.window") + " is outside 1s..1d");
+        }
+        return new LimitSettings(defaults, window, onOff(v, "limits.auto-suspend"),
+                intIn(v, "limits.auto-suspend-factor", 2, 1000));
+    }
+
+    private static boolean onOff(Map<String, String> v, String key) {
+        String s = nonEmpty(v, key).toLowerCase(Locale.ROOT);
+        return switch (s) {
+            case "on", "true", "yes" -> true;
+            case "off", "false", "no" -> false;
+            default -> throw new IllegalArgumentException(key + ": expected on or off, got " + s);
+        };
+    }
+
+    /** The mail block; empty addresses default to postmaster@ and the relay host to smtp.hostname. */
+    private static MailSettings mail(Map<String, String> v, String hostname) {
+        String postmaster = "postmaster@" + hostname;
+        return new MailSettings(
+                address(v, "mail.from", postmaster),
+                address(v, "mail.postmaster", postmaster),
+                relayHost(orDefault(v, "mail.relay-host", hostname)),
+                intIn(v, "mail.relay-port", 1, 65535),
+                bool(v, "mail.notify-on-suspend"),
+                bool(v, "mail.notify-on-block"),
+                v.getOrDefault("mail.templates-dir", "").strip(),
+                hostPortOrNone(v, "mail.smarthost"),
+                duration(v, "mail.poll-interval"),
+                duration(v, "mail.retry-initial"),
+                intIn(v, "mail.max-attempts", 1, 1000));
+    }
+
+    private static String orDefault(Map<String, String> v, String key, String fallback) {
+        String s = v.getOrDefault(key, "").strip();
+        return s.isEmpty() ? fallback : s;
+    }
+
+    private static String address(Map<String, String> v, String key, String fallback) {
+        String s = orDefault(v, key, fallback);
+        if (!MailSettings.plausibleAddress(s)) {
+            throw new IllegalArgumentException(key + ": not a plain mail address (local@domain): " + s);
+        }
+        return s;
+    }
+
+    /** The name devices are told to configure: a host name or an address, nothing that could break a line. */
+    private static String relayHost(String s) {
+        if (!s.matches("[A-Za-z0-9.:\\[\\]-]{1,253}")) {
+            throw new IllegalArgumentException("mail.relay-host: not a host name or address: " + s);
+        }
+        return s;
+    }
+
+    private static boolean bool(Map<String, String> v, String key) {
+        String s = nonEmpty(v, key).toLowerCase(Locale.ROOT);
+        return switch (s) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new IllegalArgumentException(key + ": expected true or false, got " + s);
+        };
     }
 
     /** A copy with another policy listener, for tests and for {@code --policy-listen}. */
     public RelaygateConfig withPolicyListen(HostPort listen) {
         return new RelaygateConfig(db, listen, policyMaxLineLength, policyMaxAttributes, policyMaxRequestSize, policyIdleTimeout,
-                policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts, smtp, delivery);
+                policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts, smtp, delivery, limits, mail);
     }
 
     /** A copy on another registry, for tests. */
     public RelaygateConfig withDb(String newDb) {
         return new RelaygateConfig(newDb, policyListen, policyMaxLineLength, policyMaxAttributes, policyMaxRequestSize, policyIdleTimeout,
-                policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts, smtp, delivery);
+                policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts, smtp, delivery, limits, mail);
     }
 
     private static String nonEmpty(Map<String, String> v, String key) {

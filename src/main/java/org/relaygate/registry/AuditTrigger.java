@@ -3,7 +3,6 @@ package org.relaygate.registry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.Locale;
 import org.h2.api.Trigger;
 
 /**
@@ -23,7 +22,7 @@ public final class AuditTrigger implements Trigger {
     @Override
     public void init(Connection conn, String schemaName, String triggerName, String tableName,
                      boolean before, int type) throws SQLException {
-        table = tableName.toLowerCase(Locale.ROOT);
+        table = TableColumns.tableName(tableName);
         columns = TableColumns.read(conn, schemaName, tableName);
         id = columns.require("id", table);
     }

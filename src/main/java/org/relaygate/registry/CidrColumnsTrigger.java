@@ -24,7 +24,7 @@ public final class CidrColumnsTrigger implements Trigger {
     public void init(Connection conn, String schemaName, String triggerName, String tableName,
                      boolean before, int type) throws SQLException {
         TableColumns columns = TableColumns.read(conn, schemaName, tableName);
-        table = tableName.toLowerCase(java.util.Locale.ROOT);
+        table = TableColumns.tableName(tableName);
         cidr = columns.require("cidr", table);
         family = columns.require("family", table);
         start = columns.require("range_start", table);

@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.function.Function;
 import org.relaygate.config.RelaygateConfig;
 import org.relaygate.policy.Cidr;
+import org.relaygate.policy.RegistrationLimits;
 import org.relaygate.policy.RegistrationStatus;
 import org.relaygate.policy.Snapshot;
+import org.relaygate.policy.Text;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class Registry {
 
     private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
+    /** The actor of what relaygate does by itself (auto-suspension), as the audit log shows it. */
+    public static final Actor SYSTEM = new Actor("system", "system");
     private static final int POOL_SIZE = 4;
 
     private final Pool pool;
@@ -39,6 +43,7 @@ public final class Registry {
     private final SnapshotLoader snapshots;
     private final Clock clock;
     private final String url;
+    private final Outbox outbox;
 
     private Registry(Vertx vertx, Pool pool, RelaygateConfig config, String url, Clock clock) {
         this.pool = pool;
@@ -46,6 +51,7 @@ public final class Registry {
         this.snapshots = new SnapshotLoader(vertx, url, clock);
         this.clock = clock;
         this.url = url;
+        this.outbox = new Outbox(pool);
     }
 
     /** Opens (creating if needed, from sql/schema.sql) the registry named by config.db(). */
@@ -137,6 +143,32 @@ public final class Registry {
                 .compose(v -> RegistrationSql.get(conn, id)));
     }
 
+    /**
+     * Suspends an ACTIVE registration as the system (the audit entry's actor and source are
+     * "system"), for the rate limiter's auto-suspension. Idempotent: a registration that is not
+     * ACTIVE (already suspended, pending, revoked) is left as it is. The registration as it now is.
+     */
+    public Future<Registration> suspendBySystem(long id, String reason) {
+        String why = Text.oneLine(reason == null ? "" : reason).strip();
+        String shown = why.isEmpty() ? "automatic suspension" : why;
+        String cut = shown.length() > RegistrationRules.MAX_REASON ? shown.substring(0, RegistrationRules.MAX_REASON) : shown;
+        return change(SYSTEM, conn -> LimitSql.suspendIfActive(conn, id, cut).compose(v -> RegistrationSql.get(conn, id)));
+    }
+
+    /** The registration's own rate limits (null fields: the service-wide defaults). */
+    public Future<RegistrationLimits> limits(long id) {
+        return LimitSql.get(pool, id).recover(SqlErrors::oneLine);
+    }
+
+    /** Changes the registration's own rate limits (audited through the triggers); the limits as they now are. */
+    public Future<RegistrationLimits> setLimits(long id, LimitChange limits, Actor actor) {
+        String problem = limits == null ? "no limit to change" : limits.problem();
+        if (problem != null) {
+            return Future.failedFuture(new RegistryException(problem));
+        }
+        return change(actor, conn -> LimitSql.set(conn, id, limits));
+    }
+
     public Future<Registration> get(long id) {
         return RegistrationSql.get(pool, id).recover(SqlErrors::oneLine);
     }
@@ -205,6 +237,26 @@ public final class Registry {
     /** Newest first; registrationId null for all. */
     public Future<List<AuditEntry>> audit(Long registrationId, int limit) {
         return AuditSql.read(pool, registrationId, limit).recover(SqlErrors::oneLine);
+    }
+
+    /**
+     * {@code notify}: queues one NOTICE per distinct contact address among the registrations with
+     * this status, in one transaction (each row audited); the number queued. {@code serve} sends them.
+     */
+    public Future<Integer> notifyContacts(RegistrationStatus status, String subject, String body, Actor actor) {
+        NoticeText text;
+        try {
+            text = NoticeText.of(subject, body);
+        } catch (RegistryException e) {
+            return Future.failedFuture(e);
+        }
+        RegistrationStatus which = status == null ? RegistrationStatus.ACTIVE : status;
+        return change(actor, conn -> OutboxSql.queueNotice(conn, which, text.subject(), text.body(), actor.name()));
+    }
+
+    /** The outbox's sending side, for the mailer in {@code serve}. */
+    public Outbox outbox() {
+        return outbox;
     }
 
     /** Runs one SQL statement as the given actor (audited through the triggers). */

@@ -19,6 +19,7 @@ import java.util.Map;
 import org.relaygate.policy.Block;
 import org.relaygate.policy.Cidr;
 import org.relaygate.policy.RegisteredAddress;
+import org.relaygate.policy.RegistrationLimits;
 import org.relaygate.policy.RegistrationStatus;
 import org.relaygate.policy.Snapshot;
 import org.slf4j.Logger;
@@ -39,7 +40,8 @@ final class SnapshotLoader {
     private static final int FETCH_SIZE = 10_000;
 
     private static final String REVISION = "SELECT revision FROM registry_meta WHERE id = 1";
-    private static final String ADDRESSES = "SELECT a.registration_id, a.cidr, r.status, r.status_reason"
+    private static final String ADDRESSES = "SELECT a.registration_id, a.cidr, r.status, r.status_reason,"
+            + " r.max_messages_per_hour, r.max_recipients_per_message, r.max_recipients_per_hour, r.updated_at"
             + " FROM registration_addresses a JOIN registrations r ON r.id = a.registration_id";
     private static final String BLOCKS = "SELECT id, cidr, reason, expires_at FROM blocks"
             + " WHERE expires_at IS NULL OR expires_at > ?";
@@ -95,10 +97,11 @@ final class SnapshotLoader {
         }
     }
 
-    /** Linear in the rows: one parse per network; reasons shared per registration. */
+    /** Linear in the rows: one parse per network; reasons and limits shared per registration. */
     private static List<RegisteredAddress> readAddresses(Connection c) throws SQLException {
         List<RegisteredAddress> out = new ArrayList<>();
         Map<Long, String> reasons = new HashMap<>();
+        Map<Long, RegistrationLimits> limits = new HashMap<>();
         int skipped = 0;
         try (Statement st = c.createStatement()) {
             st.setFetchSize(FETCH_SIZE);
@@ -108,7 +111,8 @@ final class SnapshotLoader {
                     try {
                         Cidr cidr = Cidr.parse(rs.getString(2));
                         RegistrationStatus status = RegistrationStatus.parse(rs.getString(3));
-                        out.add(new RegisteredAddress(id, cidr, status, sharedReason(reasons, id, rs.getString(4))));
+                        out.add(new RegisteredAddress(id, cidr, status, sharedReason(reasons, id, rs.getString(4)),
+                                sharedLimits(limits, id, status, rs)));
                     } catch (IllegalArgumentException e) {
                         skipped++; // cannot happen through the triggers; an unreadable row never grants anything
                     }
@@ -128,6 +132,23 @@ final class SnapshotLoader {
         }
         String shared = reasons.putIfAbsent(id, reason);
         return shared != null ? shared : reason;
+    }
+
+    /**
+     * One limits object per ACTIVE registration, read from its first row; only ACTIVE ones are ever
+     * limited, so all others share the defaults (a million PENDING rows cost no memory here).
+     */
+    private static RegistrationLimits sharedLimits(Map<Long, RegistrationLimits> limits, long id,
+                                                   RegistrationStatus status, ResultSet rs) throws SQLException {
+        if (status != RegistrationStatus.ACTIVE) {
+            return RegistrationLimits.DEFAULTS;
+        }
+        RegistrationLimits shared = limits.get(id);
+        if (shared == null) {
+            shared = LimitSql.limits(rs, 5);
+            limits.put(id, shared);
+        }
+        return shared;
     }
 
     private static List<Block> readBlocks(Connection c, Instant now) throws SQLException {

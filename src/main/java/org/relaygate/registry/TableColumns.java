@@ -16,6 +16,16 @@ final class TableColumns {
         this.names = List.copyOf(names);
     }
 
+    /**
+     * The table's own name, lower case. ALTER TABLE ... ADD COLUMN makes H2 copy the table to
+     * {@code NAME_COPY_<session>_<n>} (Database.getTempTableName), create its triggers on the copy
+     * (so their init sees that name), then rename the copy: a trigger initialized then would
+     * otherwise write the copy's name into audit_log for as long as the process runs.
+     */
+    static String tableName(String h2Name) {
+        return h2Name.replaceFirst("(?i)_COPY_\\d+_\\d+$", "").toLowerCase(Locale.ROOT);
+    }
+
     static TableColumns read(Connection conn, String schema, String table) throws SQLException {
         List<String> names = new ArrayList<>();
         try (ResultSet rs = conn.getMetaData().getColumns(null, schema, table, null)) {

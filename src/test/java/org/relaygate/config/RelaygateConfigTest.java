@@ -19,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.relaygate.policy.DecisionTexts;
+import org.relaygate.policy.LimitSettings;
+import org.relaygate.policy.Limits;
 
 class RelaygateConfigTest {
 
@@ -55,12 +57,14 @@ class RelaygateConfigTest {
         assertEquals(Duration.ofMinutes(5), c.delivery().retryInitial());
         assertEquals(Duration.ofDays(5), c.delivery().maxLifetime());
         assertEquals(DecisionTexts.DEFAULTS, c.texts());
+        assertEquals(LimitSettings.DEFAULTS, c.limits());
+        assertEquals(new Limits(100, 50, 500), c.limits().defaults());
         assertEquals(c, RelaygateConfig.load(null, Map.of(), Map.of()));
     }
 
     @Test
     void everyKeyHasAnEnvironmentName() {
-        assertEquals(42, RelaygateConfig.DEFAULTS.size());
+        assertEquals(60, RelaygateConfig.DEFAULTS.size());
         for (String key : RelaygateConfig.DEFAULTS.keySet()) {
             assertTrue(RelaygateConfig.envName(key).matches("RELAYGATE_[A-Z0-9_]+"), key);
         }
@@ -186,6 +190,15 @@ class RelaygateConfigTest {
             "delivery.next-hop      | relay:smtp   | delivery.next-hop: bad port in \"relay:smtp\"",
             "spool.dir              | ' '          | spool.dir must not be empty",
             "db                     | '  '         | db must not be empty",
+            "limits.messages-per-hour | -1         | limits.messages-per-hour: -1 is outside 0..1000000",
+            "limits.recipients-per-message | x     | limits.recipients-per-message: not a whole number: x",
+            "limits.recipients-per-hour | 100000001 | limits.recipients-per-hour: 100000001 is outside 0..100000000",
+            "limits.window          | 500ms        | limits.window: 500ms is outside 1s..1d",
+            "limits.window          | 2d           | limits.window: 2d is outside 1s..1d",
+            "limits.window          | hour         | limits.window: not a duration: \"hour\" (use e.g. 500ms, 30s, 5m, 2h, 7d)",
+            "limits.auto-suspend    | maybe        | limits.auto-suspend: expected on or off, got maybe",
+            "limits.auto-suspend-factor | 1        | limits.auto-suspend-factor: 1 is outside 2..1000",
+            "text.rate-limited      | 5.7.1 no     | text.rate-limited must start with an RFC 3463 code such as 4.7.1 (a temporary refusal): \"5.7.1 no\"",
     })
     void badValuesAreRefusedNamingTheKey(String key, String value, String message) {
         assertEquals(message, refused(null, Map.of(), Map.of(key, value)).getMessage(), "as a flag");
@@ -270,5 +283,17 @@ class RelaygateConfigTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> RelaygateConfig.load(null, Map.of(), Map.of("smtp.bare-lf", "maybe")));
         assertTrue(e.getMessage().startsWith("smtp.bare-lf"), e.getMessage());
+    }
+
+    @Test
+    void limitSettingsParse() throws IOException {
+        RelaygateConfig c = RelaygateConfig.load(file("limits.messages-per-hour=0\nlimits.window=10s\nlimits.auto-suspend=off\n"),
+                Map.of("RELAYGATE_LIMITS_RECIPIENTS_PER_MESSAGE", "7", "RELAYGATE_LIMITS_AUTO_SUSPEND_FACTOR", "3"),
+                Map.of("limits.recipients-per-hour", "20", "text.rate-limited", "4.7.0 slow down: {limit}"));
+        assertEquals(new LimitSettings(new Limits(0, 7, 20), Duration.ofSeconds(10), false, 3), c.limits());
+        assertEquals("4.7.0 slow down: {limit}", c.texts().rateLimited());
+        for (String on : new String[] {"on", "true", "YES"}) {
+            assertTrue(RelaygateConfig.load(null, Map.of(), Map.of("limits.auto-suspend", on)).limits().autoSuspend(), on);
+        }
     }
 }

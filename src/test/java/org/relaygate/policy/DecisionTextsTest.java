@@ -65,6 +65,26 @@ class DecisionTextsTest {
         }
     }
 
+    @ParameterizedTest(name = "text.rate-limited \"{0}\" -> {1}")
+    @CsvSource(delimiter = '|', nullValues = "NULL", value = {
+            "NULL                 | text.rate-limited must not be empty",
+            "'5.7.1 over a limit' | text.rate-limited must start with an RFC 3463 code such as 4.7.1 (a temporary refusal): \"5.7.1 over a limit\"",
+            "'over {limit}'       | text.rate-limited must start with an RFC 3463 code such as 4.7.1 (a temporary refusal): \"over {limit}\"",
+            "'4.7.1 a\nb'         | text.rate-limited must be one line",
+    })
+    void theRateLimitedTextIsATemporaryRefusal(String value, String message) {
+        DecisionTexts d = DecisionTexts.DEFAULTS;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DecisionTexts(d.blocked(),
+                d.pending(), d.suspended(), d.revoked(), d.notRegistered(), d.badClientAddress(), d.register(), d.postmaster(), value));
+        assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void theEightTextConstructorKeepsTheDefaultRateLimitedText() {
+        assertEquals(DecisionTexts.DEFAULT_RATE_LIMITED, with(0, "5.7.1 x").rateLimited());
+        assertTrue(DecisionTexts.DEFAULTS.rateLimited().startsWith("4.7.1 ") && DecisionTexts.DEFAULTS.rateLimited().contains("{limit}"));
+    }
+
     @Test
     void acceptsOtherCodesAndAnyNonRefusalText() {
         assertEquals("5.1.7 x", with(5, "5.1.7 x").badClientAddress());
