@@ -11,9 +11,20 @@ detail and exits 0 when the check holds, 1 when it does not, 2 on bad usage.
   send-many SRC HOST PORT DIR NAME N  N messages over ONE connection (DIR/NAME-i.eml)
   sink-wait SINK EML TIMEOUT [RCPT..] waits for EML's message in the smtp-sink dumps; byte compare
   sink-absent SINK NAME...            no dump holds a message whose Message-ID names NAME
+  mail-wait SINK RCPT SUBJECT_RE T [TEXT..]  waits for a message to RCPT (envelope and To:) whose
+                                      Subject matches SUBJECT_RE; each TEXT must be in its body
+  mail-once SINK SUBJECT T RCPT..     waits until each RCPT has a message with exactly SUBJECT;
+                                      then each exactly one, and no one else any
+  retry-at TEXT                       the epoch seconds of "try again after YYYY-MM-DD HH:MM:SS UTC"
+  contacts JSON_FILE                  the distinct contact addresses in `relaygate list --json` output
 """
 
+import calendar
+import email
+import email.header
+import email.policy
 import glob
+import json
 import os
 import random
 import re
@@ -249,6 +260,110 @@ def cmd_sink_absent(sink, *names):
     return 0
 
 
+def parse_dump(dump):
+    """(envelope recipients, message) of an smtp-sink dump of mail that came straight from its
+    client (the mailer), i.e. with only the sink's own Received header before the message."""
+    lines = dump.split(b"\n")
+    rcpts = [l[len(b"X-Rcpt-Args: "):].split(b" ")[0].strip(b"<>").decode().lower()
+             for l in lines if l.startswith(b"X-Rcpt-Args: ")]
+    i = next((n for n, l in enumerate(lines) if l.startswith(b"Received: ")), len(lines))
+    i += 1
+    while i < len(lines) and lines[i][:1] in (b" ", b"\t"):
+        i += 1
+    return rcpts, email.message_from_bytes(b"\n".join(lines[i:]), policy=email.policy.compat32)
+
+
+def header(msg, name):
+    value = msg.get(name)
+    if value is None:
+        return ""
+    return str(email.header.make_header(email.header.decode_header(value))).replace("\n", " ")
+
+
+def body_text(msg):
+    part = next((p for p in msg.walk() if p.get_content_type() == "text/plain"), msg)
+    payload = part.get_payload(decode=True) or b""
+    return payload.decode(part.get_content_charset() or "utf-8", errors="replace")
+
+
+def cmd_mail_wait(sink, rcpt, subject_re, timeout, *texts):
+    pattern = re.compile(subject_re)
+    deadline = time.monotonic() + float(timeout)
+    detail = "no message to %s with a Subject matching %r" % (rcpt, subject_re)
+    while time.monotonic() < deadline:
+        for _, dump in sink_messages(sink):
+            if not dump.endswith(b"\n\n"):
+                continue  # still being written
+            rcpts, msg = parse_dump(dump)
+            subject = header(msg, "Subject")
+            if rcpts != [rcpt.lower()] or not pattern.search(subject):
+                continue
+            body = body_text(msg)
+            missing = [t for t in texts if t not in body]
+            if rcpt.lower() not in header(msg, "To").lower():
+                detail = "To: is %r, not %s" % (header(msg, "To"), rcpt)
+            elif missing:
+                detail = "Subject %r, but the body lacks %s" % (subject, missing)
+            else:
+                print("to <%s> (To: %s) from %s: Subject: %s; the body names %s"
+                      % (rcpt, header(msg, "To"), header(msg, "From"), subject, ", ".join(texts) or "-"))
+                return 0
+        time.sleep(0.1)
+    print(detail)
+    return 1
+
+
+def notices(sink, subject):
+    """{recipient: messages} of the complete dumps whose Subject is exactly subject."""
+    counts = {}
+    for _, dump in sink_messages(sink):
+        if not dump.endswith(b"\n\n"):
+            continue
+        rcpts, msg = parse_dump(dump)
+        if header(msg, "Subject") == subject:
+            for r in rcpts:
+                counts[r] = counts.get(r, 0) + 1
+    return counts
+
+
+def cmd_mail_once(sink, subject, timeout, *rcpts):
+    want = sorted({r.lower() for r in rcpts})
+    deadline = time.monotonic() + float(timeout)
+    counts = notices(sink, subject)
+    while not all(r in counts for r in want) and time.monotonic() < deadline:
+        time.sleep(0.1)
+        counts = notices(sink, subject)
+    missing = [r for r in want if r not in counts]
+    doubled = sorted(r for r, n in counts.items() if n > 1)
+    stray = sorted(r for r in counts if r not in want)
+    if missing or doubled or stray:
+        print("missing %s; more than once %s; not a contact %s" % (missing, doubled, stray))
+        return 1
+    print("%d distinct contacts, one message each" % len(want))
+    return 0
+
+
+def cmd_retry_at(text):
+    found = re.search(r"try again after (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC", text)
+    if not found:
+        print("no 'try again after ... UTC' in %r" % text)
+        return 1
+    print(calendar.timegm(time.strptime(found.group(1), "%Y-%m-%d %H:%M:%S")))
+    return 0
+
+
+def cmd_contacts(json_file):
+    with open(json_file, encoding="utf-8") as f:
+        text = f.read().strip()
+    try:
+        data = json.loads(text)
+        rows = data if isinstance(data, list) else [data]
+    except ValueError:
+        rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+    print(" ".join(sorted({r["contact_email"].lower() for r in rows})))
+    return 0
+
+
 COMMANDS = {
     "free-ports": (cmd_free_ports, 1),
     "has-ipv6": (lambda: 0 if ipv6_ok() else 1, 0),
@@ -258,6 +373,10 @@ COMMANDS = {
     "send-many": (cmd_send_many, 6),
     "sink-wait": (cmd_sink_wait, 3),
     "sink-absent": (cmd_sink_absent, 1),
+    "mail-wait": (cmd_mail_wait, 4),
+    "mail-once": (cmd_mail_once, 4),
+    "retry-at": (cmd_retry_at, 1),
+    "contacts": (cmd_contacts, 1),
 }
 
 

@@ -8,9 +8,11 @@ import java.util.List;
 import org.relaygate.config.HostPort;
 import org.relaygate.config.RelaygateConfig;
 import org.relaygate.delivery.RelayQueue;
+import org.relaygate.notify.Mailer;
 import org.relaygate.policy.Decision;
 import org.relaygate.policy.PolicyEngine;
 import org.relaygate.policy.PolicyRequest;
+import org.relaygate.policy.RateLimiter;
 import org.relaygate.policy.Snapshot;
 import org.relaygate.policyd.PolicyServer;
 import org.relaygate.registry.Registry;
@@ -20,10 +22,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running server, wired by constructor: registry and snapshot watcher, then the policy server
- * ({@code policy.listen}) and the SMTP relay with its queue ({@code smtp.listen}), each optional.
- * Both front ends ask ONE {@link PolicyEngine} (same texts, same clock) about the same snapshot, so
- * the relay and the policy server can never disagree. {@code serve} and the socket tests start it here.
+ * The running server, wired by constructor: registry and snapshot watcher, the relay's queue (with
+ * {@code smtp.listen}), the mailer that sends the registry's outbox, then the listeners: the policy
+ * server ({@code policy.listen}) and the SMTP relay, each optional. Both front ends ask ONE
+ * {@link PolicyEngine} (same texts, same clock, one {@link RateLimiter}) about the same snapshot, so
+ * the relay and the policy server can never disagree and a client's messages count once whichever
+ * way they come. A registration the limiter finds far past its limits is suspended in the registry
+ * as the system. {@code serve} and the socket tests start it here.
  */
 public final class RelaygateService {
 
@@ -37,6 +42,7 @@ public final class RelaygateService {
     // Set while starting, each before its own start, so that a failed start closes it too.
     private volatile PolicyServer policyServer;
     private volatile RelayQueue queue;
+    private volatile Mailer mailer;
     private volatile SmtpServer smtpServer;
     private Future<Void> stopped;
 
@@ -45,13 +51,15 @@ public final class RelaygateService {
         this.config = config;
         this.registry = registry;
         this.watcher = new SnapshotWatcher(vertx, registry, config.registryPollInterval());
-        this.engine = new PolicyEngine(config.texts(), Clock.systemUTC());
+        RateLimiter limiter = new RateLimiter(config.limits(), Clock.systemUTC(), this::autoSuspend);
+        this.engine = new PolicyEngine(config.texts(), Clock.systemUTC(), limiter);
     }
 
     /**
-     * Opens the registry, loads the first snapshot, then starts the policy server and the relay
-     * (queue first: the SMTP server must have somewhere to put what it accepts). On failure whatever
-     * started is stopped again, the registry included.
+     * Opens the registry, loads the first snapshot, starts the relay queue and the mailer (a broken
+     * template fails the start before any port is bound), then the listeners: the SMTP server last,
+     * since it needs the queue for what it accepts. On failure whatever started is stopped again,
+     * the registry included.
      */
     public static Future<RelaygateService> start(Vertx vertx, RelaygateConfig config) {
         if (config.policyListen() == null && !config.smtp().enabled()) {
@@ -61,8 +69,10 @@ public final class RelaygateService {
         return Registry.open(vertx, config).compose(registry -> {
             RelaygateService service = new RelaygateService(vertx, config, registry);
             return service.watcher.start()
-                    .compose(first -> service.startPolicyServer())
-                    .compose(v -> service.startRelay())
+                    .compose(first -> service.startQueue())
+                    .compose(v -> service.startMailer())
+                    .compose(v -> service.startPolicyServer())
+                    .compose(v -> service.startSmtpServer())
                     .map(v -> service.announce())
                     .recover(failure -> service.stop().transform(v -> Future.<RelaygateService>failedFuture(failure)));
         });
@@ -76,15 +86,49 @@ public final class RelaygateService {
         return policyServer.start().mapEmpty();
     }
 
-    private Future<Void> startRelay() {
+    private Future<Void> startQueue() {
         if (!config.smtp().enabled()) {
             return Future.succeededFuture();
         }
-        return RelayQueue.start(vertx, config).compose(started -> {
+        return RelayQueue.start(vertx, config).map(started -> {
             queue = started;
-            smtpServer = new SmtpServer(vertx, config.smtp(), this::decide, started.sink());
-            return smtpServer.start();
-        }).mapEmpty();
+            return null;
+        });
+    }
+
+    /**
+     * The registry's notices leave through the relay's own spool when the relay runs (its retries
+     * and bounces apply), else through {@code mail.smarthost}; with neither they wait in the outbox.
+     */
+    private Future<Void> startMailer() {
+        mailer = Mailer.create(vertx, config, registry, queue == null ? null : queue.sink());
+        return mailer.start();
+    }
+
+    private Future<Void> startSmtpServer() {
+        if (queue == null) {
+            return Future.succeededFuture();
+        }
+        smtpServer = new SmtpServer(vertx, config.smtp(), this::decide, queue.sink());
+        return smtpServer.start().mapEmpty();
+    }
+
+    /**
+     * The limiter's report that a registration went far past its limits (on an event loop: start the
+     * work, return at once). Idempotent: the registry suspends only an ACTIVE registration, and the
+     * limiter reports once per episode. Until the snapshot shows the suspension the limiter defers
+     * the registration; should the suspension fail, it stays deferred until the postmaster acts.
+     */
+    private void autoSuspend(long registrationId, String why) {
+        log.warn("registration #{} went far past its limits: suspending it ({})", registrationId, why);
+        registry.suspendBySystem(registrationId, why).onComplete(done -> {
+            if (done.succeeded()) {
+                log.info("registration #{} is {} (actor system)", registrationId, done.result().status());
+            } else {
+                log.error("auto-suspension of registration #{} failed, it stays deferred until you act"
+                        + " (relaygate suspend {} --reason ...): {}", registrationId, registrationId, done.cause().getMessage());
+            }
+        });
     }
 
     /** The relay's question, answered exactly as the policy server answers Postfix. */
@@ -128,13 +172,15 @@ public final class RelaygateService {
     }
 
     /**
-     * Closes the listeners (no new mail, no new questions), then the queue (in-flight deliveries are
-     * abandoned, their messages stay spooled), then the registry; safe to call twice. A step that
-     * fails is logged and the next one still runs.
+     * Closes the listeners (no new mail, no new questions), then the mailer (its notice in progress
+     * is recorded first: it writes into the queue and the registry), then the queue (in-flight
+     * deliveries are abandoned, their messages stay spooled), then the registry; safe to call twice.
+     * A step that fails is logged and the next one still runs.
      */
     public synchronized Future<Void> stop() {
         if (stopped == null) {
             stopped = closeListeners()
+                    .transform(v -> step("stopping the mailer", mailer == null ? null : mailer.stop()))
                     .transform(v -> step("stopping the relay queue", queue == null ? null : queue.stop()))
                     .transform(v -> {
                         watcher.stop();
