@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
             StatusCommands.Approve.class,
             StatusCommands.Suspend.class,
             StatusCommands.Revoke.class,
+            LimitsCommand.class,
             BlockCommands.Block.class,
             BlockCommands.Unblock.class,
             BlockCommands.Blocks.class,

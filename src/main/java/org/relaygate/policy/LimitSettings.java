@@ -24,4 +24,9 @@ public record LimitSettings(Limits defaults, Duration window, boolean autoSuspen
             throw new IllegalArgumentException("limits.auto-suspend-factor must be between 2 and 1000: " + autoSuspendFactor);
         }
     }
+
+    /** The window as the configuration writes it: 1h, 10s, 90m, 1500ms. */
+    public String windowText() {
+        return LimitTexts.compact(window);
+    }
 }

@@ -16,13 +16,17 @@ final class LimitTexts {
         this.per = window.equals(Duration.ofHours(1)) ? "per hour" : "per " + compact(window);
     }
 
-    /** "100 messages per hour", or "per 10s" with a shorter window. */
+    /** "100 messages per hour", or "per 10s" with a shorter window; {@code what} is plural. */
     String perWindow(int limit, String what) {
-        return limit + " " + what + " " + per;
+        return count(limit, what) + " " + per;
     }
 
     static String perMessage(int limit) {
-        return limit + " recipients per message";
+        return count(limit, "recipients") + " per message";
+    }
+
+    private static String count(int n, String plural) {
+        return n + " " + (n == 1 ? plural.substring(0, plural.length() - 1) : plural);
     }
 
     static String retryAfter(Instant when) {

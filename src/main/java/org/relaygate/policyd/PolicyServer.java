@@ -36,11 +36,15 @@ public final class PolicyServer {
     private final AtomicLong lastRefusalLog = new AtomicLong(System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS);
     private NetServer server;
 
-    /** A server deciding with the configured texts and the system clock. */
+    /** A server deciding with the configured texts and the system clock, without rate limits (tests, benchmarks). */
     public PolicyServer(Vertx vertx, RelaygateConfig config, SnapshotSource snapshots) {
         this(vertx, config, snapshots, new PolicyEngine(config.texts(), Clock.systemUTC()));
     }
 
+    /**
+     * A server asking the given engine, shared with the relay so both count against the same rate
+     * limits. Every request goes to it, END-OF-MESSAGE ones included (the engine answers other states DUNNO).
+     */
     public PolicyServer(Vertx vertx, RelaygateConfig config, SnapshotSource snapshots, PolicyEngine engine) {
         this.vertx = vertx;
         this.config = config;

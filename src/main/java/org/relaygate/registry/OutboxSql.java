@@ -32,9 +32,10 @@ final class OutboxSql {
      */
     static Future<Integer> queueNotice(SqlConnection conn, RegistrationStatus status, String subject, String body,
                                        String actor) {
+        // The address as the oldest of those registrations spells it.
         String sql = "INSERT INTO outbox (kind, registration_id, recipient, subject, body, params, created_by)"
-                + " SELECT 'NOTICE', MIN(id), MIN(TRIM(contact_email)), ?, ?, ?, ? FROM registrations"
-                + " WHERE status = ? GROUP BY LOWER(TRIM(contact_email))";
+                + " SELECT 'NOTICE', id, TRIM(contact_email), ?, ?, ?, ? FROM registrations WHERE id IN"
+                + " (SELECT MIN(id) FROM registrations WHERE status = ? GROUP BY LOWER(TRIM(contact_email))) ORDER BY id";
         String params = NoticeFacts.json(java.util.Map.of("status", status.name()));
         return conn.preparedQuery(sql).execute(Tuple.of(subject, body, params, actor, status.name()))
                 .map(rows -> rows.rowCount());

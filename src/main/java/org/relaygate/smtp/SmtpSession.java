@@ -157,6 +157,13 @@ public final class SmtpSession {
             mode = Mode.COMMAND;
             return new Refused(reset(refusal));
         }
+        // As Postfix: the recipient attribute only when there is exactly one (smtpd_check_eod).
+        String only = tx.recipients.size() == 1 ? tx.recipients.get(0) : "";
+        SmtpReply limited = RecipientCheck.atEndOfData(policy, context(only), tx.recipients.size(), decoder.size());
+        if (limited != null) {
+            mode = Mode.COMMAND;
+            return new Refused(reset(limited));
+        }
         mode = Mode.STORING;
         Envelope envelope = new Envelope(client, helo, tx.sender, tx.recipients, tx.receivedAt, protocol());
         return new Accepted(envelope, decoder.size(), tx.instance);
@@ -236,8 +243,7 @@ public final class SmtpSession {
         }
         Decision decision;
         try {
-            decision = policy.decide(RecipientCheck.request(new RecipientCheck.Context(client, helo, esmtp,
-                    tx.sender, path.address(), tx.declaredSize, tx.instance)));
+            decision = policy.decide(RecipientCheck.request(context(path.address())));
         } catch (RuntimeException e) {
             SmtpLog.refused(client, tx.sender, path.address(), "policy-failure " + e, SmtpReplies.POLICY_FAILURE);
             return SmtpReplies.POLICY_FAILURE;
@@ -250,6 +256,10 @@ public final class SmtpSession {
             tx.recipients.add(path.address());
         }
         return reply;
+    }
+
+    private RecipientCheck.Context context(String recipient) {
+        return new RecipientCheck.Context(client, helo, esmtp, tx.sender, recipient, tx.declaredSize, tx.instance);
     }
 
     private SmtpReply data(String arg) {

@@ -251,6 +251,7 @@ class OutboxTriggerTest {
         List<List<String>> mine = query("SELECT recipient, subject, body, created_by, status FROM outbox WHERE kind = 'NOTICE'"
                 + " AND LOWER(recipient) LIKE '" + tag + "%' ORDER BY recipient");
         assertEquals(2, mine.size(), "three registrations of one address and one of another: " + mine);
+        assertTrue(mine.stream().anyMatch(r -> r.get(0).equals(tag + "@example.edu")), "spelled as the oldest registration has it");
         assertEquals(List.of("Maintenance Sunday", "The relay restarts at 06:00.\n", "dana", "PENDING"), mine.get(0).subList(1, 5));
         int pendingQueued = await(registry.notifyContacts(RegistrationStatus.PENDING, "Still pending", "Please wait.", CLI));
         assertEquals(distinctContacts("PENDING"), pendingQueued);

@@ -38,12 +38,17 @@ final class Transcript {
     private final AtomicInteger ids = new AtomicInteger();
 
     Transcript(SmtpSettings settings, RelayPolicy policy, String client, boolean tls) {
+        this(settings, policy, client, tls, "ID");
+    }
+
+    /** With its own message ids (the policy's instance): sessions sharing one rate limiter must not collide. */
+    Transcript(SmtpSettings settings, RelayPolicy policy, String client, boolean tls, String idPrefix) {
         RelayPolicy recording = request -> {
             asked.add(request);
             return policy.decide(request);
         };
         session = new SmtpSession(settings, recording, client, tls, Clock.fixed(NOW, ZoneOffset.UTC),
-                () -> "ID" + ids.incrementAndGet());
+                () -> idPrefix + ids.incrementAndGet());
         last = session.greeting().render();
     }
 
