@@ -211,7 +211,7 @@ public final class Registry {
 
     /**
      * {@code notify}: queues one NOTICE per distinct contact address among the registrations with
-     * this status, in one transaction (each row audited); the number queued. {@code serve} sends them.
+     * this status, in one transaction with one audit row for the notice; the number queued. {@code serve} sends them.
      */
     public Future<Integer> notifyContacts(RegistrationStatus status, String subject, String body, Actor actor) {
         NoticeText text;
