@@ -27,18 +27,40 @@ final class OutboxSql {
 
     /**
      * One NOTICE per distinct contact address (compared case-insensitively, spaces trimmed) of the
-     * registrations with this status, in one statement; the number of rows queued. Each row is
-     * audited by the outbox's audit trigger.
+     * registrations with this status, spelled as the oldest of them has it, in one statement; then
+     * one audit_log row for the whole notice (who, the recipients, the subject and body). The
+     * number of rows queued. Writers queue on registry_meta (the caller holds it), so the rows
+     * above {@code before} are exactly this statement's.
      */
     static Future<Integer> queueNotice(SqlConnection conn, RegistrationStatus status, String subject, String body,
                                        String actor) {
-        // The address as the oldest of those registrations spells it.
         String sql = "INSERT INTO outbox (kind, registration_id, recipient, subject, body, params, created_by)"
                 + " SELECT 'NOTICE', id, TRIM(contact_email), ?, ?, ?, ? FROM registrations WHERE id IN"
                 + " (SELECT MIN(id) FROM registrations WHERE status = ? GROUP BY LOWER(TRIM(contact_email))) ORDER BY id";
         String params = NoticeFacts.json(java.util.Map.of("status", status.name()));
-        return conn.preparedQuery(sql).execute(Tuple.of(subject, body, params, actor, status.name()))
-                .map(rows -> rows.rowCount());
+        return conn.query("SELECT COALESCE(MAX(id), 0) AS last FROM outbox").execute()
+                .map(rows -> rows.iterator().next().getLong("LAST"))
+                .compose(before -> conn.preparedQuery(sql).execute(Tuple.of(subject, body, params, actor, status.name()))
+                        .compose(inserted -> inserted.rowCount() == 0 ? Future.succeededFuture(0)
+                                : audit(conn, before, status, subject, body).map(inserted.rowCount())));
+    }
+
+    private static Future<Void> audit(SqlConnection conn, long before, RegistrationStatus status, String subject, String body) {
+        return conn.preparedQuery("SELECT id, recipient FROM outbox WHERE kind = 'NOTICE' AND id > ? ORDER BY id")
+                .execute(Tuple.of(before)).compose(rows -> {
+                    List<String> recipients = new ArrayList<>();
+                    List<Long> ids = new ArrayList<>();
+                    rows.forEach(r -> {
+                        ids.add(r.getLong("ID"));
+                        recipients.add(r.getString("RECIPIENT"));
+                    });
+                    String value = "notify: status=" + status + ", messages=" + ids.size() + ", outbox ids="
+                            + ids.get(0) + ".." + ids.get(ids.size() - 1) + ", recipients=" + String.join(" ", recipients)
+                            + ", subject=" + subject + ", body=" + Text.oneLine(body).strip();
+                    return conn.preparedQuery("INSERT INTO audit_log (actor, source, table_name, row_id, operation, new_value)"
+                            + " VALUES (" + SessionActor.ACTOR_SQL + ", " + SessionActor.SOURCE_SQL + ", 'outbox', ?, 'INSERT', ?)")
+                            .execute(Tuple.of(ids.get(0), value)).mapEmpty();
+                });
     }
 
     /** PENDING rows whose next attempt is due, oldest first. */

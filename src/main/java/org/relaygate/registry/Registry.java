@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.relaygate.config.RelaygateConfig;
 import org.relaygate.policy.Cidr;
@@ -146,13 +147,16 @@ public final class Registry {
     /**
      * Suspends an ACTIVE registration as the system (the audit entry's actor and source are
      * "system"), for the rate limiter's auto-suspension. Idempotent: a registration that is not
-     * ACTIVE (already suspended, pending, revoked) is left as it is. The registration as it now is.
+     * ACTIVE (already suspended, pending, revoked) is left as it is. The registration as suspended
+     * now, or empty when nothing changed (so a caller notifies the postmaster only once).
      */
-    public Future<Registration> suspendBySystem(long id, String reason) {
+    public Future<Optional<Registration>> suspendBySystem(long id, String reason) {
         String why = Text.oneLine(reason == null ? "" : reason).strip();
         String shown = why.isEmpty() ? "automatic suspension" : why;
         String cut = shown.length() > RegistrationRules.MAX_REASON ? shown.substring(0, RegistrationRules.MAX_REASON) : shown;
-        return change(SYSTEM, conn -> LimitSql.suspendIfActive(conn, id, cut).compose(v -> RegistrationSql.get(conn, id)));
+        return change(SYSTEM, conn -> LimitSql.suspendIfActive(conn, id, cut).compose(suspended -> suspended
+                ? RegistrationSql.get(conn, id).map(Optional::of)
+                : Future.succeededFuture(Optional.<Registration>empty())));
     }
 
     /** The registration's own rate limits (null fields: the service-wide defaults). */
@@ -241,7 +245,7 @@ public final class Registry {
 
     /**
      * {@code notify}: queues one NOTICE per distinct contact address among the registrations with
-     * this status, in one transaction (each row audited); the number queued. {@code serve} sends them.
+     * this status, in one transaction with one audit row for the notice; the number queued. {@code serve} sends them.
      */
     public Future<Integer> notifyContacts(RegistrationStatus status, String subject, String body, Actor actor) {
         NoticeText text;

@@ -144,7 +144,7 @@ class LimitsTest {
     @Test
     void suspendBySystemIsAuditedAsTheSystemAndIdempotent() {
         long id = active();
-        Registration r = await(registry.suspendBySystem(id, "automatic: 600 messages\nattempted"));
+        Registration r = await(registry.suspendBySystem(id, "automatic: 600 messages\nattempted")).orElseThrow();
         assertEquals(RegistrationStatus.SUSPENDED, r.status());
         assertEquals("automatic: 600 messages attempted", r.statusReason());
         AuditEntry audit = await(registry.audit(id, 1)).get(0);
@@ -153,23 +153,24 @@ class LimitsTest {
         assertEquals("status=SUSPENDED, status_reason=automatic: 600 messages attempted", audit.newValue());
 
         long revision = await(registry.revision());
-        Registration again = await(registry.suspendBySystem(id, "another report"));
-        assertEquals("automatic: 600 messages attempted", again.statusReason(), "already SUSPENDED: no-op");
+        assertTrue(await(registry.suspendBySystem(id, "another report")).isEmpty(), "already SUSPENDED: no-op");
+        assertEquals("automatic: 600 messages attempted", await(registry.get(id)).statusReason());
         assertEquals(revision, await(registry.revision()));
         assertEquals(audit.id(), await(registry.audit(id, 1)).get(0).id(), "no new audit entry");
 
         assertEquals(RegistrationStatus.ACTIVE, await(registry.approve(id, CLI)).status(), "an admin reactivates it");
         long pending = await(registry.register(form("10.29.0.1"), CLI));
-        assertEquals(RegistrationStatus.PENDING, await(registry.suspendBySystem(pending, "x")).status(), "only ACTIVE is suspended");
+        assertTrue(await(registry.suspendBySystem(pending, "x")).isEmpty(), "only ACTIVE is suspended");
+        assertEquals(RegistrationStatus.PENDING, await(registry.get(pending)).status());
         assertEquals("no registration 999999", refusal(registry.suspendBySystem(999_999, "x")));
     }
 
     @Test
     void longOrEmptyReasonsAreMadeFit() {
         long id = active();
-        assertEquals(1000, await(registry.suspendBySystem(id, "x".repeat(5000))).statusReason().length());
+        assertEquals(1000, await(registry.suspendBySystem(id, "x".repeat(5000))).orElseThrow().statusReason().length());
         long other = active();
-        assertEquals("automatic suspension", await(registry.suspendBySystem(other, "  ")).statusReason());
+        assertEquals("automatic suspension", await(registry.suspendBySystem(other, "  ")).orElseThrow().statusReason());
     }
 
     @Test
