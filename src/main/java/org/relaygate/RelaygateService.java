@@ -122,8 +122,10 @@ public final class RelaygateService {
     private void autoSuspend(long registrationId, String why) {
         log.warn("registration #{} went far past its limits: suspending it ({})", registrationId, why);
         registry.suspendBySystem(registrationId, why).onComplete(done -> {
-            if (done.succeeded()) {
-                log.info("registration #{} is {} (actor system)", registrationId, done.result().status());
+            if (done.succeeded() && done.result().isPresent()) {
+                log.info("registration #{} suspended (audit actor: system)", registrationId);
+            } else if (done.succeeded()) {
+                log.info("registration #{} was no longer ACTIVE: left as it is", registrationId);
             } else {
                 log.error("auto-suspension of registration #{} failed, it stays deferred until you act"
                         + " (relaygate suspend {} --reason ...): {}", registrationId, registrationId, done.cause().getMessage());

@@ -320,7 +320,7 @@ class RelaygateServiceTest {
                 // DEFER_IF_PERMIT at RCPT is what the engine answers today; see docs/abuse.md for why
                 // Postfix needs DEFER there. Either way: temporary, 4.7.1, the limit named.
                 assertMatches("action=DEFER(_IF_PERMIT)? 4\\.7\\.1 Relay registration #" + id
-                        + " for 192\\.0\\.2\\.20 has reached its limit of 1 messages per hour; try again after .*\n\n",
+                        + " for 192\\.0\\.2\\.20 has reached its limit of 1 message per hour; try again after .*\n\n",
                         postfix.ask(message("192.0.2.20", "m2")));
                 assertMatches("action=DEFER(_IF_PERMIT)? 4\\.7\\.1 .*being suspended.*\n\n", postfix.ask(message("192.0.2.20", "m3")));
 
