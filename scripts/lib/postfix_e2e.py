@@ -13,8 +13,8 @@ detail and exits 0 when the check holds, 1 when it does not, 2 on bad usage.
   sink-absent SINK NAME...            no dump holds a message whose Message-ID names NAME
   mail-wait SINK RCPT SUBJECT_RE T [TEXT..]  waits for a message to RCPT (envelope and To:) whose
                                       Subject matches SUBJECT_RE; each TEXT must be in its body
-  mail-once SINK SUBJECT T RCPT..     waits until each RCPT has a message with exactly SUBJECT;
-                                      then each exactly one, and no one else any
+  mail-once SINK SUBJECT_RE T RCPT..  waits until each RCPT has a message whose Subject matches
+                                      SUBJECT_RE; then each exactly one, and no one else any
   retry-at TEXT                       the epoch seconds of "try again after YYYY-MM-DD HH:MM:SS UTC"
   contacts JSON_FILE                  the distinct contact addresses in `relaygate list --json` output
 """
@@ -313,14 +313,15 @@ def cmd_mail_wait(sink, rcpt, subject_re, timeout, *texts):
     return 1
 
 
-def notices(sink, subject):
-    """{recipient: messages} of the complete dumps whose Subject is exactly subject."""
+def notices(sink, subject_re):
+    """{recipient: messages} of the complete dumps whose Subject matches subject_re."""
+    pattern = re.compile(subject_re)
     counts = {}
     for _, dump in sink_messages(sink):
         if not dump.endswith(b"\n\n"):
             continue
         rcpts, msg = parse_dump(dump)
-        if header(msg, "Subject") == subject:
+        if pattern.search(header(msg, "Subject")):
             for r in rcpts:
                 counts[r] = counts.get(r, 0) + 1
     return counts
