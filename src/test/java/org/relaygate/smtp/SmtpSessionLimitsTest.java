@@ -94,8 +94,9 @@ class SmtpSessionLimitsTest {
     @CsvSource(delimiter = '|', value = {
         "DUNNO           | ''                   | 250 2.0.0 Ok: queued as Q1",
         "OK              | ''                   | 250 2.0.0 Ok: queued as Q1",
-        "DEFER_IF_PERMIT | 4.7.1 slow down      | 450 4.7.1 <END-OF-MESSAGE>: End-of-data rejected: slow down",
-        "DEFER_IF_PERMIT | ''                   | 450 4.7.1 <END-OF-MESSAGE>: End-of-data rejected: Access denied",
+        "DEFER | 4.7.1 slow down      | 450 4.7.1 <END-OF-MESSAGE>: End-of-data rejected: slow down",
+        "DEFER | ''                   | 450 4.7.1 <END-OF-MESSAGE>: End-of-data rejected: Access denied",
+        "DEFER_IF_PERMIT | 4.7.1 later  | 450 4.7.1 <END-OF-MESSAGE>: End-of-data rejected: later",
         "REJECT          | 5.7.1 go away        | 554 5.7.1 <END-OF-MESSAGE>: End-of-data rejected: go away",
     })
     void endOfDataAnswersAsPostfixDoes(Action action, String text, String reply) {
