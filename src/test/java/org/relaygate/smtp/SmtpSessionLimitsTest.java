@@ -90,6 +90,19 @@ class SmtpSessionLimitsTest {
         inFlight.send("MAIL FROM:<device@example.org>").expect("250 2.1.0").send("RCPT TO:<b@example.net>").expect("450 4.7.1 ");
     }
 
+    @Test
+    void recipientsOverThePerMessageLimitAreDeferredWithoutCountingAsErrors() {
+        RelayPolicy policy = policy(new Limits(0, 5, 0), false);
+        Transcript t = session(policy).send("MAIL FROM:<device@example.org>");
+        for (int i = 0; i < 30; i++) {
+            t.send("RCPT TO:<r" + i + "@example.net>").expect(i < 5 ? "250 2.1.5" : "450 4.7.1 <r" + i + "@example.net>: Recipient"
+                    + " address rejected: Relay registration #1 for 192.0.2.1 has reached its limit of 5 recipients per message;"
+                    + " send the other recipients in another message");
+        }
+        t.send("DATA").expect("354 ").data(MESSAGE).expect("250 2.0.0 Ok: queued as Q1");
+        assertEquals(5, t.stored.get(0).envelope().recipients().size());
+    }
+
     @ParameterizedTest(name = "{0} at END-OF-MESSAGE -> {2}")
     @CsvSource(delimiter = '|', value = {
         "DUNNO           | ''                   | 250 2.0.0 Ok: queued as Q1",
