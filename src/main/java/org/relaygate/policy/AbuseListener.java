@@ -5,7 +5,7 @@ package org.relaygate.policy;
  * (as the system) and tell the postmaster. The engine calls it ONCE per such episode, on the thread
  * that asked for the decision (an event loop): it must return at once and must not throw; start the
  * work (a Future) and return. Until the suspension reaches the snapshot, the engine keeps answering
- * DEFER_IF_PERMIT for that registration.
+ * DEFER for that registration.
  */
 @FunctionalInterface
 public interface AbuseListener {

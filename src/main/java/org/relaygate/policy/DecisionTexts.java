@@ -2,7 +2,7 @@ package org.relaygate.policy;
 
 /**
  * The configurable access(5) texts of each refusal. Each starts with an RFC 3463 code so Postfix
- * uses it in its reply: 5.x.x for the refusals, 4.x.x for {@code rateLimited} (a DEFER_IF_PERMIT).
+ * uses it in its reply: 5.x.x for the refusals, 4.x.x for {@code rateLimited} (a DEFER).
  * Placeholders: {@code {client}}, {@code {registration}}, {@code {network}}, {@code {reason}},
  * {@code {until}}, {@code {register}}, {@code {postmaster}}; in {@code rateLimited} also
  * {@code {limit}} ("100 messages per hour") and {@code {retry}} ("try again after 2026-05-01 12:00:00 UTC").

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>States: RCPT (or none) is judged in full. END-OF-MESSAGE (Postfix's
  * smtpd_end_of_data_restrictions, the relay after the data) only feeds the limiter and answers
- * DUNNO, or DEFER_IF_PERMIT while the registration is being auto-suspended; relay control
+ * DUNNO, or DEFER while the registration is being auto-suspended; relay control
  * already happened at RCPT, so it never refuses an unknown client there (its mail to local
  * domains passes). Every other state answers DUNNO.
  */
@@ -127,7 +127,7 @@ public final class PolicyEngine {
         Map<String, String> values = values(client, reg.registrationId(), reg.cidr(), "", "");
         values.put("limit", over.limit());
         values.put("retry", over.retry());
-        return new Decision(Action.DEFER_IF_PERMIT, cut(fill(texts.rateLimited(), values)), Reason.RATE_LIMITED,
+        return new Decision(Action.DEFER, cut(fill(texts.rateLimited(), values)), Reason.RATE_LIMITED,
                 reg.registrationId(), reg.cidr());
     }
 

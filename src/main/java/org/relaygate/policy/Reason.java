@@ -10,7 +10,7 @@ public enum Reason {
     NOT_REGISTERED("not-registered"),
     BAD_CLIENT_ADDRESS("bad-client-address"),
     NOT_RCPT_STATE("not-rcpt-state"),
-    /** Over a rate limit (or being auto-suspended): DEFER_IF_PERMIT. */
+    /** Over a rate limit (or being auto-suspended): DEFER. */
     RATE_LIMITED("rate-limited"),
     /** END-OF-MESSAGE of an ACTIVE registration, counted and within its limits: DUNNO. */
     END_OF_MESSAGE("end-of-message");

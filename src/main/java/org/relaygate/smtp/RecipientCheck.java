@@ -61,7 +61,7 @@ final class RecipientCheck {
         return switch (decision.action()) {
             case OK -> SmtpReplies.RECIPIENT_OK;
             case REJECT -> rejected(554, '5', decision.text(), recipient);
-            case DEFER_IF_PERMIT -> rejected(450, '4', decision.text(), recipient);
+            case DEFER, DEFER_IF_PERMIT -> rejected(450, '4', decision.text(), recipient);
             case DUNNO -> SmtpReplies.relayDenied(recipient);
         };
     }
@@ -90,14 +90,15 @@ final class RecipientCheck {
     }
 
     /**
-     * The reply after the data: null when the message may be stored (OK, DUNNO). DEFER_IF_PERMIT
-     * (over a rate limit) is 450: nothing is stored and the client keeps the message and retries.
+     * The reply after the data: null when the message may be stored (OK, DUNNO). DEFER (over a
+     * rate limit; DEFER_IF_PERMIT too: nothing after relaygate could permit it here) is 450:
+     * nothing is stored and the client keeps the message and retries.
      * Postfix's form for smtpd_end_of_data_restrictions: {@code <END-OF-MESSAGE>: End-of-data rejected: text}.
      */
     static SmtpReply endOfData(Decision decision) {
         return switch (decision.action()) {
             case OK, DUNNO -> null;
-            case DEFER_IF_PERMIT -> refused(450, '4', decision.text(), "<END-OF-MESSAGE>: End-of-data rejected: ");
+            case DEFER, DEFER_IF_PERMIT -> refused(450, '4', decision.text(), "<END-OF-MESSAGE>: End-of-data rejected: ");
             case REJECT -> refused(554, '5', decision.text(), "<END-OF-MESSAGE>: End-of-data rejected: ");
         };
     }

@@ -249,13 +249,15 @@ public final class SmtpSession {
             return SmtpReplies.POLICY_FAILURE;
         }
         SmtpReply reply = RecipientCheck.reply(decision, path.address());
-        if (reply.isError()) {
-            Reason reason = decision.reason();
-            SmtpLog.refused(client, tx.sender, path.address(), reason == null ? decision.action().name() : reason.key(), reply);
-        } else {
+        if (!reply.isError()) {
             tx.recipients.add(path.address());
+            return reply;
         }
-        return reply;
+        Reason reason = decision.reason();
+        SmtpLog.refused(client, tx.sender, path.address(), reason == null ? decision.action().name() : reason.key(), reply);
+        // Like the recipient limit: a client over its rate limit that sends the rest of its
+        // recipients must still get to DATA for the ones accepted, not be cut off for "errors".
+        return reason == Reason.RATE_LIMITED ? uncounted(reply) : reply;
     }
 
     private RecipientCheck.Context context(String recipient) {

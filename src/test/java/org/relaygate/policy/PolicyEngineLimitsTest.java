@@ -52,11 +52,11 @@ class PolicyEngineLimitsTest {
         assertEquals(Action.OK, engine.decide(rcpt("192.0.2.1", "a"), snapshot).action());
         assertEquals(Action.OK, engine.decide(rcpt("192.0.2.2", "b"), snapshot).action(), "one registration, two addresses: one window");
         Decision d = engine.decide(rcpt("192.0.2.3", "c"), snapshot);
-        assertEquals(Action.DEFER_IF_PERMIT, d.action());
+        assertEquals(Action.DEFER, d.action());
         assertEquals(Reason.RATE_LIMITED, d.reason());
         assertEquals(1, d.registrationId());
         assertEquals("192.0.2.0/28", d.matched().toString());
-        assertEquals("DEFER_IF_PERMIT 4.7.1 Relay registration #1 for 192.0.2.3 has reached its limit of 2 messages per hour;"
+        assertEquals("DEFER 4.7.1 Relay registration #1 for 192.0.2.3 has reached its limit of 2 messages per hour;"
                 + " try again after 2026-03-01 09:00:00 UTC", d.actionLine());
         assertEquals(2, engine.decisions(Reason.REGISTERED));
         assertEquals(1, engine.decisions(Reason.RATE_LIMITED));
@@ -116,7 +116,7 @@ class PolicyEngineLimitsTest {
         assertTrue(suspended.get(0).startsWith("1: automatic: 7 messages (7 recipients) attempted within 1h, more than 3 times"),
                 suspended.get(0));
         Decision eom = engine.decide(endOfMessage("192.0.2.1", "first", 1), snapshot);
-        assertEquals(Action.DEFER_IF_PERMIT, eom.action());
+        assertEquals(Action.DEFER, eom.action());
         assertTrue(eom.text().endsWith("it went far past that limit and is being suspended; contact the postmaster"), eom.text());
 
         // The registry suspends it: the suspended text, as for any suspension, without asking the limiter.

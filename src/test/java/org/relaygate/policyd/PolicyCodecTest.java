@@ -169,7 +169,9 @@ class PolicyCodecTest {
                 Arguments.of(new Decision(Action.REJECT, "5.7.1 two\nlines\r\n\n", Reason.BLOCKED, 0, net),
                         "action=REJECT 5.7.1 two lines\n\n"),
                 Arguments.of(new Decision(Action.DEFER_IF_PERMIT, "4.7.1 later", Reason.PENDING, 3, net),
-                        "action=DEFER_IF_PERMIT 4.7.1 later\n\n"));
+                        "action=DEFER_IF_PERMIT 4.7.1 later\n\n"),
+                Arguments.of(new Decision(Action.DEFER, "4.7.1 over a limit", Reason.RATE_LIMITED, 3, net),
+                        "action=DEFER 4.7.1 over a limit\n\n"));
     }
 
     @ParameterizedTest(name = "{1}")

@@ -106,13 +106,13 @@ class PolicyServerLimitsTest {
         try (PolicyClient c = PolicyClient.connect(server.actualPort())) {
             assertEquals("action=OK", ask(c, rcpt("192.0.2.1", "m1")));
             assertEquals("action=OK", ask(c, rcpt("192.0.2.1", "m2")));
-            assertEquals("action=DEFER_IF_PERMIT 4.7.1 Relay registration #1 for 192.0.2.1 has reached its limit of"
+            assertEquals("action=DEFER 4.7.1 Relay registration #1 for 192.0.2.1 has reached its limit of"
                     + " 2 messages per 30s; try again after 2026-05-04 09:30:30 UTC", ask(c, rcpt("192.0.2.1", "m3")));
             ask(c, rcpt("192.0.2.1", "m4"));
             assertTrue(suspended.isEmpty());
             assertTrue(ask(c, rcpt("192.0.2.1", "m5")).endsWith("it went far past that limit and is being suspended; contact the postmaster"));
             assertEquals(1, suspended.size());
-            assertTrue(ask(c, endOfMessage("192.0.2.1", "m1", 1)).startsWith("action=DEFER_IF_PERMIT 4.7.1 "),
+            assertTrue(ask(c, endOfMessage("192.0.2.1", "m1", 1)).startsWith("action=DEFER 4.7.1 "),
                     "the message in flight is deferred at END-OF-MESSAGE");
         }
         assertEquals(List.of("1: automatic: 5 messages (5 recipients) attempted within 30s, more than 2 times the limit of 2 messages per 30s"),

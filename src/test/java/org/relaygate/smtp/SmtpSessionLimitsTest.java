@@ -90,12 +90,26 @@ class SmtpSessionLimitsTest {
         inFlight.send("MAIL FROM:<device@example.org>").expect("250 2.1.0").send("RCPT TO:<b@example.net>").expect("450 4.7.1 ");
     }
 
+    @Test
+    void recipientsOverThePerMessageLimitAreDeferredWithoutCountingAsErrors() {
+        RelayPolicy policy = policy(new Limits(0, 5, 0), false);
+        Transcript t = session(policy).send("MAIL FROM:<device@example.org>");
+        for (int i = 0; i < 30; i++) {
+            t.send("RCPT TO:<r" + i + "@example.net>").expect(i < 5 ? "250 2.1.5" : "450 4.7.1 <r" + i + "@example.net>: Recipient"
+                    + " address rejected: Relay registration #1 for 192.0.2.1 has reached its limit of 5 recipients per message;"
+                    + " send the other recipients in another message");
+        }
+        t.send("DATA").expect("354 ").data(MESSAGE).expect("250 2.0.0 Ok: queued as Q1");
+        assertEquals(5, t.stored.get(0).envelope().recipients().size());
+    }
+
     @ParameterizedTest(name = "{0} at END-OF-MESSAGE -> {2}")
     @CsvSource(delimiter = '|', value = {
         "DUNNO           | ''                   | 250 2.0.0 Ok: queued as Q1",
         "OK              | ''                   | 250 2.0.0 Ok: queued as Q1",
-        "DEFER_IF_PERMIT | 4.7.1 slow down      | 450 4.7.1 <END-OF-MESSAGE>: End-of-data rejected: slow down",
-        "DEFER_IF_PERMIT | ''                   | 450 4.7.1 <END-OF-MESSAGE>: End-of-data rejected: Access denied",
+        "DEFER | 4.7.1 slow down      | 450 4.7.1 <END-OF-MESSAGE>: End-of-data rejected: slow down",
+        "DEFER | ''                   | 450 4.7.1 <END-OF-MESSAGE>: End-of-data rejected: Access denied",
+        "DEFER_IF_PERMIT | 4.7.1 later  | 450 4.7.1 <END-OF-MESSAGE>: End-of-data rejected: later",
         "REJECT          | 5.7.1 go away        | 554 5.7.1 <END-OF-MESSAGE>: End-of-data rejected: go away",
     })
     void endOfDataAnswersAsPostfixDoes(Action action, String text, String reply) {

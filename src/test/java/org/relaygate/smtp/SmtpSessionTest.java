@@ -209,6 +209,7 @@ class SmtpSessionTest {
         "REJECT          | Go away            | 554 5.7.1 <b@example.net>: Recipient address rejected: Go away",
         "REJECT          | ''                 | 554 5.7.1 <b@example.net>: Recipient address rejected: Access denied",
         "DEFER_IF_PERMIT | 4.7.1 Try later    | 450 4.7.1 <b@example.net>: Recipient address rejected: Try later",
+        "DEFER           | 4.7.1 Slow down    | 450 4.7.1 <b@example.net>: Recipient address rejected: Slow down",
         "DEFER_IF_PERMIT | 5.7.1 Try later    | 450 4.7.1 <b@example.net>: Recipient address rejected: Try later",
         "DUNNO           | ''                 | 554 5.7.1 <b@example.net>: Relay access denied",
     })
