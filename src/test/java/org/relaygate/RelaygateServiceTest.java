@@ -317,12 +317,11 @@ class RelaygateServiceTest {
                 long id = service.snapshot().registration(IpAddress.parse("192.0.2.20")).registrationId();
 
                 assertEquals("action=OK\n\n", postfix.ask(message("192.0.2.20", "m1")));
-                // DEFER_IF_PERMIT at RCPT is what the engine answers today; see docs/abuse.md for why
-                // Postfix needs DEFER there. Either way: temporary, 4.7.1, the limit named.
-                assertMatches("action=DEFER(_IF_PERMIT)? 4\\.7\\.1 Relay registration #" + id
+                // DEFER, not DEFER_IF_PERMIT: behind main.cf's final reject only DEFER stays temporary.
+                assertMatches("action=DEFER 4\\.7\\.1 Relay registration #" + id
                         + " for 192\\.0\\.2\\.20 has reached its limit of 1 message per hour; try again after .*\n\n",
                         postfix.ask(message("192.0.2.20", "m2")));
-                assertMatches("action=DEFER(_IF_PERMIT)? 4\\.7\\.1 .*being suspended.*\n\n", postfix.ask(message("192.0.2.20", "m3")));
+                assertMatches("action=DEFER 4\\.7\\.1 .*being suspended.*\n\n", postfix.ask(message("192.0.2.20", "m3")));
 
                 String suspended = "action=REJECT 5.7.1 Relay registration #" + id + " for 192.0.2.20 is suspended: automatic: ";
                 String reply = untilStartsWith(postfix, message("192.0.2.20", "m4"), suspended);
