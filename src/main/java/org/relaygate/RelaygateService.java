@@ -2,6 +2,7 @@ package org.relaygate;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,7 +103,9 @@ public final class RelaygateService {
      */
     private Future<Void> startMailer() {
         mailer = Mailer.create(vertx, config, registry, queue == null ? null : queue.sink());
-        return mailer.start();
+        // A missing or broken template is a configuration error: one line naming it, as for a bad key.
+        return mailer.start().recover(e -> Future.failedFuture(e instanceof IOException
+                ? new IllegalArgumentException(e.getMessage(), e) : e));
     }
 
     private Future<Void> startSmtpServer() {

@@ -346,6 +346,18 @@ class RelaygateServiceTest {
         }
     }
 
+    @Test
+    void aMissingTemplatesDirFailsTheStartWithOneLineAndReleasesTheRegistry(Vertx vertx) throws Exception {
+        Path missing = dir.resolve("no-templates");
+        ExecutionException failure = assertThrows(ExecutionException.class, () -> await(RelaygateService.start(vertx,
+                RelaygateConfig.load(null, Map.of(), Map.of("db", dir.toString(), "policy.listen", "127.0.0.1:0",
+                        "mail.templates-dir", missing.toString())))));
+        assertTrue(failure.getCause() instanceof IllegalArgumentException, failure.getCause().toString());
+        assertEquals("mail.templates-dir " + missing + ": no such directory", failure.getCause().getMessage());
+        RelaygateService again = await(RelaygateService.start(vertx, config(dir, "127.0.0.1:0")));
+        await(again.stop());
+    }
+
     private static String message(String client, String instance) {
         return PolicyClient.request(Map.of("client_address", client, "instance", instance));
     }
