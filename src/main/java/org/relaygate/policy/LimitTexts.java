@@ -2,6 +2,7 @@ package org.relaygate.policy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
@@ -29,8 +30,10 @@ final class LimitTexts {
         return n + " " + (n == 1 ? plural.substring(0, plural.length() - 1) : plural);
     }
 
+    /** Rounded up to the second: a client retrying at the time shown must no longer be deferred. */
     static String retryAfter(Instant when) {
-        return "try again after " + AT.format(when);
+        Instant up = when.getNano() == 0 ? when : when.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+        return "try again after " + AT.format(up);
     }
 
     static final String NEXT_MESSAGE = "send the other recipients in another message";

@@ -26,26 +26,26 @@ public final class Outbox {
 
     /** Counts an attempt and holds the row until {@code lease}; false when someone else has it. */
     public Future<Boolean> claim(OutboxEntry entry, Instant lease) {
-        return OutboxSql.claim(pool, entry.id(), entry.attempts(), lease).recover(SqlErrors::oneLine);
+        return pool.withTransaction(c -> OutboxSql.claim(c, entry.id(), entry.attempts(), lease)).recover(SqlErrors::oneLine);
     }
 
     /** SENT, with what was sent (subject and body as rendered) and where it went. */
     public Future<Boolean> sent(long id, Instant at, String subject, String body, String via) {
-        return OutboxSql.sent(pool, id, at, subject, body, via).recover(SqlErrors::oneLine);
+        return pool.withTransaction(c -> OutboxSql.sent(c, id, at, subject, body, via)).recover(SqlErrors::oneLine);
     }
 
     /** Still PENDING; next attempt at {@code next}. */
     public Future<Boolean> retry(long id, Instant next, String error) {
-        return OutboxSql.retry(pool, id, next, error).recover(SqlErrors::oneLine);
+        return pool.withTransaction(c -> OutboxSql.retry(c, id, next, error)).recover(SqlErrors::oneLine);
     }
 
     /** FAILED for good. */
     public Future<Boolean> failed(long id, String why) {
-        return OutboxSql.settle(pool, id, "FAILED", why).recover(SqlErrors::oneLine);
+        return pool.withTransaction(c -> OutboxSql.settle(c, id, "FAILED", why)).recover(SqlErrors::oneLine);
     }
 
     /** SKIPPED: the sender's settings say this notice is not sent; the row stays as a record. */
     public Future<Boolean> skipped(long id, String why) {
-        return OutboxSql.settle(pool, id, "SKIPPED", why).recover(SqlErrors::oneLine);
+        return pool.withTransaction(c -> OutboxSql.settle(c, id, "SKIPPED", why)).recover(SqlErrors::oneLine);
     }
 }
