@@ -1,5 +1,7 @@
 package org.relaygate.config;
 
+import static org.relaygate.config.ConfigValues.*;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -235,15 +237,6 @@ public record RelaygateConfig(
                 intIn(v, "limits.auto-suspend-factor", 2, 1000));
     }
 
-    private static boolean onOff(Map<String, String> v, String key) {
-        String s = nonEmpty(v, key).toLowerCase(Locale.ROOT);
-        return switch (s) {
-            case "on", "true", "yes" -> true;
-            case "off", "false", "no" -> false;
-            default -> throw new IllegalArgumentException(key + ": expected on or off, got " + s);
-        };
-    }
-
     /** The mail block; empty addresses default to postmaster@ and the relay host to smtp.hostname. */
     private static MailSettings mail(Map<String, String> v, String hostname) {
         String postmaster = "postmaster@" + hostname;
@@ -252,18 +245,13 @@ public record RelaygateConfig(
                 address(v, "mail.postmaster", postmaster),
                 relayHost(orDefault(v, "mail.relay-host", hostname)),
                 intIn(v, "mail.relay-port", 1, 65535),
-                bool(v, "mail.notify-on-suspend"),
-                bool(v, "mail.notify-on-block"),
+                onOff(v, "mail.notify-on-suspend"),
+                onOff(v, "mail.notify-on-block"),
                 v.getOrDefault("mail.templates-dir", "").strip(),
                 hostPortOrNone(v, "mail.smarthost"),
                 duration(v, "mail.poll-interval"),
                 duration(v, "mail.retry-initial"),
                 intIn(v, "mail.max-attempts", 1, 1000));
-    }
-
-    private static String orDefault(Map<String, String> v, String key, String fallback) {
-        String s = v.getOrDefault(key, "").strip();
-        return s.isEmpty() ? fallback : s;
     }
 
     private static String address(Map<String, String> v, String key, String fallback) {
@@ -282,15 +270,6 @@ public record RelaygateConfig(
         return s;
     }
 
-    private static boolean bool(Map<String, String> v, String key) {
-        String s = nonEmpty(v, key).toLowerCase(Locale.ROOT);
-        return switch (s) {
-            case "true", "yes", "on" -> true;
-            case "false", "no", "off" -> false;
-            default -> throw new IllegalArgumentException(key + ": expected true or false, got " + s);
-        };
-    }
-
     /** A copy with another policy listener, for tests and for {@code --policy-listen}. */
     public RelaygateConfig withPolicyListen(HostPort listen) {
         return new RelaygateConfig(db, listen, policyMaxLineLength, policyMaxAttributes, policyMaxRequestSize, policyIdleTimeout,
@@ -303,71 +282,6 @@ public record RelaygateConfig(
                 policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts, smtp, delivery, limits, mail);
     }
 
-    private static String nonEmpty(Map<String, String> v, String key) {
-        String s = v.get(key);
-        if (s == null || s.isBlank()) {
-            throw new IllegalArgumentException(key + " must not be empty");
-        }
-        return s.strip();
-    }
-
-    private static HostPort hostPort(Map<String, String> v, String key) {
-        try {
-            return HostPort.parse(v.get(key));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + ": " + e.getMessage());
-        }
-    }
-
-    private static int intIn(Map<String, String> v, String key, int min, int max) {
-        String s = nonEmpty(v, key);
-        int n;
-        try {
-            n = Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": not a whole number: " + s);
-        }
-        if (n < min || n > max) {
-            throw new IllegalArgumentException(key + ": " + n + " is outside " + min + ".." + max);
-        }
-        return n;
-    }
-
-    private static Duration duration(Map<String, String> v, String key) {
-        String s = nonEmpty(v, key); // outside the try: its message already names the key
-        try {
-            Duration d = parseDuration(s);
-            if (d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException("must be positive");
-            }
-            return d;
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + ": " + e.getMessage());
-        }
-    }
-
-    /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d}; a bare number is seconds. */
-    public static Duration parseDuration(String text) {
-        String s = text.strip().toLowerCase(Locale.ROOT);
-        int i = 0;
-        // ASCII only: Character.isDigit and Long.parseLong also take other scripts' digits.
-        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-            i++;
-        }
-        if (i == 0 || i > 12) {
-            throw new IllegalArgumentException("not a duration: \"" + text + "\" (use e.g. 500ms, 30s, 5m, 2h, 7d)");
-        }
-        long n = Long.parseLong(s.substring(0, i));
-        return switch (s.substring(i)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "", "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            case "d" -> Duration.ofDays(n);
-            default -> throw new IllegalArgumentException("not a duration: \"" + text + "\" (use e.g. 500ms, 30s, 5m, 2h, 7d)");
-        };
-    }
-
     /**
      * {@code off} turns the policy server off (null), for a standalone relay. Only the word: an
      * empty value is more likely a mistake than a wish to turn off what Postfix depends on.
@@ -377,80 +291,9 @@ public record RelaygateConfig(
         return s.equalsIgnoreCase("off") ? null : hostPort(v, "policy.listen");
     }
 
-    /** {@code off} (or empty) turns a listener off: null. */
-    private static HostPort hostPortOrOff(Map<String, String> v, String key) {
-        String s = v.getOrDefault(key, "").strip();
-        return s.isEmpty() || s.equalsIgnoreCase("off") ? null : hostPort(v, key);
-    }
 
-    /** Empty means none: null. */
-    private static HostPort hostPortOrNone(Map<String, String> v, String key) {
-        String s = v.getOrDefault(key, "").strip();
-        return s.isEmpty() ? null : hostPort(v, key);
-    }
-
-    /** A comma-separated list of HOST:PORT; empty means none. */
-    private static java.util.List<HostPort> hostPortList(Map<String, String> v, String key) {
-        String s = v.getOrDefault(key, "").strip();
-        java.util.List<HostPort> out = new java.util.ArrayList<>();
-        if (s.isEmpty()) {
-            return out;
-        }
-        for (String part : s.split(",")) {
-            try {
-                out.add(HostPort.parse(part.strip()));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(key + ": " + e.getMessage());
-            }
-        }
-        return out;
-    }
-
-    private static long longIn(Map<String, String> v, String key, long min, long max) {
-        String s = nonEmpty(v, key);
-        long n;
-        try {
-            n = Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": not a whole number: " + s);
-        }
-        if (n < min || n > max) {
-            throw new IllegalArgumentException(key + ": " + n + " is outside " + min + ".." + max);
-        }
-        return n;
-    }
-
-    private static SmtpSettings.BareLf bareLf(Map<String, String> v, String key) {
-        String s = nonEmpty(v, key);
-        for (SmtpSettings.BareLf mode : SmtpSettings.BareLf.values()) {
-            if (mode.name().equalsIgnoreCase(s)) {
-                return mode;
-            }
-        }
-        throw new IllegalArgumentException(key + ": expected normalize or reject, got " + s);
-    }
-
-    /** The name in the greeting and Received: headers; empty means this machine's host name, without DNS. */
-    private static String hostname(String configured) {
-        String s = configured == null ? "" : configured.strip();
-        if (!s.isEmpty()) {
-            if (!s.matches("[A-Za-z0-9.-]{1,253}")) {
-                throw new IllegalArgumentException("smtp.hostname: not a host name: " + s);
-            }
-            return s;
-        }
-        String env = System.getenv("HOSTNAME");
-        if (env != null && env.matches("[A-Za-z0-9.-]{1,253}")) {
-            return env;
-        }
-        try {
-            String fromFile = java.nio.file.Files.readString(Path.of("/etc/hostname")).strip();
-            if (fromFile.matches("[A-Za-z0-9.-]{1,253}")) {
-                return fromFile;
-            }
-        } catch (IOException | RuntimeException e) {
-            // fall through: no readable host name
-        }
-        return "localhost";
+    /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d}; a bare number is seconds. */
+    public static Duration parseDuration(String text) {
+        return ConfigValues.parseDuration(text);
     }
 }

@@ -52,7 +52,7 @@ class MailSettingsTest {
             "mail.postmaster        | postmaster            | mail.postmaster: not a plain mail address (local@domain): postmaster",
             "mail.relay-host        | relay host            | mail.relay-host: not a host name or address: relay host",
             "mail.relay-port        | 0                     | mail.relay-port: 0 is outside 1..65535",
-            "mail.notify-on-block   | maybe                 | mail.notify-on-block: expected true or false, got maybe",
+            "mail.notify-on-block   | maybe                 | mail.notify-on-block: expected on or off (true or false), got maybe",
             "mail.smarthost         | smtp.example.edu      | mail.smarthost: expected HOST:PORT, got \"smtp.example.edu\"",
             "mail.max-attempts      | 0                     | mail.max-attempts: 0 is outside 1..1000",
             "mail.retry-initial     | soon                  | mail.retry-initial: not a duration: \"soon\" (use e.g. 500ms, 30s, 5m, 2h, 7d)",

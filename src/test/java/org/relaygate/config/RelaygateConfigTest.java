@@ -168,7 +168,7 @@ class RelaygateConfigTest {
             "policy.max-line-length | 4k           | policy.max-line-length: not a whole number: 4k",
             "policy.max-line-length | 255          | policy.max-line-length: 255 is outside 256..1048576",
             "policy.max-line-length | 1048577      | policy.max-line-length: 1048577 is outside 256..1048576",
-            "policy.max-line-length | 99999999999  | policy.max-line-length: not a whole number: 99999999999",
+            "policy.max-line-length | 99999999999  | policy.max-line-length: 99999999999 is outside 256..1048576",
             "policy.max-attributes  | 7            | policy.max-attributes: 7 is outside 8..10000",
             "policy.max-attributes  | -1           | policy.max-attributes: -1 is outside 8..10000",
             "policy.max-attributes  | 1.5          | policy.max-attributes: not a whole number: 1.5",
@@ -196,7 +196,7 @@ class RelaygateConfigTest {
             "limits.window          | 500ms        | limits.window: 500ms is outside 1s..1d",
             "limits.window          | 2d           | limits.window: 2d is outside 1s..1d",
             "limits.window          | hour         | limits.window: not a duration: \"hour\" (use e.g. 500ms, 30s, 5m, 2h, 7d)",
-            "limits.auto-suspend    | maybe        | limits.auto-suspend: expected on or off, got maybe",
+            "limits.auto-suspend    | maybe        | limits.auto-suspend: expected on or off (true or false), got maybe",
             "limits.auto-suspend-factor | 1        | limits.auto-suspend-factor: 1 is outside 2..1000",
             "text.rate-limited      | 5.7.1 no     | text.rate-limited must start with an RFC 3463 code such as 4.7.1 (a temporary refusal): \"5.7.1 no\"",
     })
