@@ -89,6 +89,11 @@ public final class Formats {
 
     /** Every field of one registration, its addresses, then its latest audit entries. */
     public static String show(Registration r, List<AuditEntry> audit) {
+        return show(r, audit, "");
+    }
+
+    /** As {@link #show(Registration, List)}, with more sections (blocks, limits) before the audit. */
+    public static String show(Registration r, List<AuditEntry> audit, String beforeAudit) {
         StringBuilder sb = new StringBuilder();
         field(sb, "id", r.id());
         field(sb, "status", r.status());
@@ -106,6 +111,7 @@ public final class Formats {
         field(sb, "approved by", r.approvedBy());
         sb.append("addresses:\n");
         r.addresses().forEach(a -> sb.append("  ").append(a.toDisplayString()).append('\n'));
+        sb.append(beforeAudit);
         sb.append("audit (latest ").append(audit.size()).append(", newest first):\n");
         if (!audit.isEmpty()) {
             audit(audit).render().lines().forEach(l -> sb.append("  ").append(l).append('\n'));
@@ -120,5 +126,20 @@ public final class Formats {
 
     private static String signed(Registration r) {
         return r.signedOn() == null ? r.signedBy() : r.signedBy() + " " + r.signedOn();
+    }
+
+    /** The blocks on a registration's addresses, each with when it ends (or that it has). */
+    public static String blocksOn(List<BlockEntry> blocks, Instant now) {
+        if (blocks.isEmpty()) {
+            return "blocks:         none\n";
+        }
+        StringBuilder sb = new StringBuilder("blocks:\n");
+        for (BlockEntry b : blocks) {
+            String when = b.expiresAt() == null ? "until unblocked"
+                    : (b.expiresAt().isAfter(now) ? "until " : "ended ") + time(b.expiresAt());
+            sb.append("  ").append(b.cidr().toDisplayString()).append(" (block ").append(b.id()).append(") ")
+                    .append(when).append(": ").append(Text.oneLine(b.reason())).append('\n');
+        }
+        return sb.toString();
     }
 }

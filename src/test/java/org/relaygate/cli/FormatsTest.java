@@ -119,4 +119,21 @@ class FormatsTest {
         assertTrue(text.contains("approved by:\n") || text.contains("approved by:    \n"), text);
         assertTrue(text.endsWith("audit (latest 0, newest first):\n"), text);
     }
+
+    @Test
+    void showSaysWhenEachBlockOnTheAddressesEnds() {
+        Instant now = Instant.parse("2026-11-29T12:00:00Z");
+        Instant created = Instant.parse("2026-11-01T00:00:00Z");
+        String text = Formats.blocksOn(List.of(
+                new BlockEntry(1, Cidr.parse("192.0.2.5"), "spam run", "pm", created, Instant.parse("2026-11-29T14:00:00Z")),
+                new BlockEntry(2, Cidr.parse("192.0.2.0/28"), "old", "pm", created, Instant.parse("2026-11-28T00:00:00Z")),
+                new BlockEntry(3, Cidr.parse("192.0.2.6"), "no end", "pm", created, null)), now);
+        assertEquals("""
+                blocks:
+                  192.0.2.5 (block 1) until 2026-11-29T14:00:00Z: spam run
+                  192.0.2.0/28 (block 2) ended 2026-11-28T00:00:00Z: old
+                  192.0.2.6 (block 3) until unblocked: no end
+                """, text);
+        assertEquals("blocks:         none\n", Formats.blocksOn(List.of(), now));
+    }
 }
