@@ -87,6 +87,12 @@ public final class SnapshotWatcher implements SnapshotSource {
         return current;
     }
 
+    /** Whether the snapshot in use came from a full load (false: a delta over one), for tests. */
+    boolean currentIsFull() {
+        LoadedSnapshot l = loaded;
+        return l == null || l.full();
+    }
+
     public void stop() {
         stopped = true;
         long id = timerId;
