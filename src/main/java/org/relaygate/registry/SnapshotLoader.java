@@ -141,6 +141,11 @@ final class SnapshotLoader {
     }
 
     private static void begin(Connection c) throws SQLException {
+        // Stream rows as they are found: without it H2 first copies a million-row result into a
+        // temporary result (to disk past MAX_MEMORY_ROWS) before handing out the first row.
+        try (Statement st = c.createStatement()) {
+            st.execute("SET LAZY_QUERY_EXECUTION TRUE");
+        }
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         c.setAutoCommit(false);
         c.setReadOnly(true);
