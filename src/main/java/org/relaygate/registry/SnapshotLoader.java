@@ -3,6 +3,8 @@ package org.relaygate.registry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.SqlClient;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -45,12 +47,14 @@ final class SnapshotLoader {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotLoader.class);
     private static final int FETCH_SIZE = 10_000;
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     private static final String REVISION = "SELECT revision FROM registry_meta WHERE id = 1";
     private static final String ADDRESS_COLUMNS = "SELECT a.registration_id, a.cidr, r.status, r.status_reason,"
             + " r.max_messages_per_hour, r.max_recipients_per_message, r.max_recipients_per_hour, r.updated_at"
             + " FROM registration_addresses a JOIN registrations r ON r.id = a.registration_id";
     private static final String ADDRESSES_OF = ADDRESS_COLUMNS + " WHERE a.registration_id = ANY(?)";
+    private static final String ADDRESS_ROWS = "SELECT registration_id, cidr FROM registration_addresses";
     private static final String BLOCKS = "SELECT id, cidr, reason, expires_at FROM blocks"
             + " WHERE expires_at IS NULL OR expires_at > ?";
     private static final String INSTITUTION = "SELECT EXISTS (SELECT 1 FROM institution_networks)";
@@ -99,20 +103,36 @@ final class SnapshotLoader {
 
     private LoadedSnapshot full(Connection c, long mark, Instant now, long revision) throws SQLException {
         long started = System.nanoTime();
+        long cpuStarted = CPU.getCurrentThreadCpuTime();
+        RegistrationTable registrations;
+        try (Statement st = fetching(c); ResultSet rs = st.executeQuery(RegistrationTable.QUERY)) {
+            registrations = RegistrationTable.read(rs);
+        }
         List<RegisteredAddress> addresses = new ArrayList<>();
-        try (Statement st = c.createStatement()) {
-            st.setFetchSize(FETCH_SIZE);
-            try (ResultSet rs = st.executeQuery(ADDRESS_COLUMNS)) {
-                readAddresses(rs, addresses);
+        int skipped = 0;
+        try (Statement st = fetching(c); ResultSet rs = st.executeQuery(ADDRESS_ROWS)) {
+            while (rs.next()) {
+                Cidr cidr = parseCidr(rs.getString(2));
+                RegisteredAddress a = cidr == null ? null : registrations.address(rs.getLong(1), cidr);
+                if (a != null) {
+                    addresses.add(a);
+                } else {
+                    skipped++; // cannot happen through the triggers; an unreadable row never grants anything
+                }
             }
+        }
+        if (skipped > 0) {
+            LOG.warn("skipped {} unreadable registration address rows", skipped);
         }
         List<Block> blocks = readBlocks(c, now);
         boolean institution = readInstitution(c);
         c.rollback();
         long read = System.nanoTime();
         Snapshot snapshot = Snapshot.build(revision, now, addresses, blocks, institution);
-        LOG.debug("snapshot revision {} in full: read {} ms, built {} ms", revision, (read - started) / 1_000_000,
-                (System.nanoTime() - read) / 1_000_000);
+        // CPU time too: on a busy machine it says what the load costs, the wall time does not
+        LOG.debug("snapshot revision {} in full: {} networks read in {} ms, built in {} ms, {} ms of CPU", revision,
+                addresses.size(), (read - started) / 1_000_000, (System.nanoTime() - read) / 1_000_000,
+                (CPU.getCurrentThreadCpuTime() - cpuStarted) / 1_000_000);
         return new LoadedSnapshot(snapshot, mark, true);
     }
 
@@ -176,6 +196,21 @@ final class SnapshotLoader {
         ids.forEach(id -> out.put(id, new ArrayList<>()));
         rows.forEach(a -> out.get(a.registrationId()).add(a));
         return out;
+    }
+
+    /** Big fetches: over the auto-server's TCP link (another process opened the file first) rows come in batches. */
+    private static Statement fetching(Connection c) throws SQLException {
+        Statement st = c.createStatement();
+        st.setFetchSize(FETCH_SIZE);
+        return st;
+    }
+
+    private static Cidr parseCidr(String text) {
+        try {
+            return Cidr.parse(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** Linear in the rows: one parse per network; reasons and limits shared per registration. */
