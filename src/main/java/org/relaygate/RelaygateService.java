@@ -51,7 +51,8 @@ public final class RelaygateService {
         this.vertx = vertx;
         this.config = config;
         this.registry = registry;
-        this.watcher = new SnapshotWatcher(vertx, registry, config.registryPollInterval());
+        this.watcher = new SnapshotWatcher(vertx, registry, config.registryPollInterval(),
+                config.registryDeltaMaxChanges(), config.registryFullReloadInterval());
         RateLimiter limiter = new RateLimiter(config.limits(), Clock.systemUTC(), this::autoSuspend);
         this.engine = new PolicyEngine(config.texts(), Clock.systemUTC(), limiter);
     }

@@ -40,7 +40,13 @@ public record RelaygateConfig(
         SmtpSettings smtp,
         DeliverySettings delivery,
         LimitSettings limits,
-        MailSettings mail) {
+        MailSettings mail,
+        // audit rows (and changed registrations since the last full load) above which the snapshot
+        // is reloaded in full instead of changed in place
+        int registryDeltaMaxChanges,
+        // the safety net: a full reload this often even without changes (catches what bypasses the
+        // triggers, e.g. TRUNCATE)
+        Duration registryFullReloadInterval) {
 
     /** Every key with its default, in README order. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -57,6 +63,8 @@ public record RelaygateConfig(
         d.put("registry.poll-interval", "500ms");
         d.put("registry.min-prefix-v4", "16");
         d.put("registry.min-prefix-v6", "48");
+        d.put("registry.delta-max-changes", "20000");
+        d.put("registry.full-reload-interval", "1h");
         DecisionTexts t = DecisionTexts.DEFAULTS;
         d.put("text.blocked", t.blocked());
         d.put("text.pending", t.pending());
@@ -220,7 +228,9 @@ public record RelaygateConfig(
                 duration(v, "registry.poll-interval"),
                 intIn(v, "registry.min-prefix-v4", 0, 32),
                 intIn(v, "registry.min-prefix-v6", 0, 128),
-                texts, smtp, delivery, limits(v), mail(v, smtp.hostname()));
+                texts, smtp, delivery, limits(v), mail(v, smtp.hostname()),
+                intIn(v, "registry.delta-max-changes", 0, 10_000_000),
+                duration(v, "registry.full-reload-interval"));
     }
 
     /** The limits.* block. */
@@ -273,13 +283,15 @@ public record RelaygateConfig(
     /** A copy with another policy listener, for tests and for {@code --policy-listen}. */
     public RelaygateConfig withPolicyListen(HostPort listen) {
         return new RelaygateConfig(db, listen, policyMaxLineLength, policyMaxAttributes, policyMaxRequestSize, policyIdleTimeout,
-                policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts, smtp, delivery, limits, mail);
+                policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts, smtp, delivery, limits, mail,
+                registryDeltaMaxChanges, registryFullReloadInterval);
     }
 
     /** A copy on another registry, for tests. */
     public RelaygateConfig withDb(String newDb) {
         return new RelaygateConfig(newDb, policyListen, policyMaxLineLength, policyMaxAttributes, policyMaxRequestSize, policyIdleTimeout,
-                policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts, smtp, delivery, limits, mail);
+                policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts, smtp, delivery, limits, mail,
+                registryDeltaMaxChanges, registryFullReloadInterval);
     }
 
     /**

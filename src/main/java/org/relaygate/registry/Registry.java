@@ -284,6 +284,16 @@ public final class Registry {
         return snapshots.load().recover(SqlErrors::oneLine);
     }
 
+    /** A full load with its audit mark, for the watcher; the mark stays at previousMark when unsettled. */
+    Future<LoadedSnapshot> loadSnapshotInFull(long previousMark) {
+        return snapshots.loadFull(previousMark).recover(SqlErrors::oneLine);
+    }
+
+    /** The previous snapshot brought up to date from the audit log, or reloaded in full when that is large. */
+    Future<LoadedSnapshot> updateSnapshot(LoadedSnapshot previous, int maxChanges) {
+        return snapshots.update(previous, maxChanges).recover(SqlErrors::oneLine);
+    }
+
     /** A change: actor set, registry_meta locked (writers queue), then the work; one transaction. */
     private <T> Future<T> change(Actor actor, Function<SqlConnection, Future<T>> work) {
         return inTransaction(actor, conn -> lockMeta(conn).compose(locked -> work.apply(conn)));

@@ -60,11 +60,13 @@ class RelaygateConfigTest {
         assertEquals(LimitSettings.DEFAULTS, c.limits());
         assertEquals(new Limits(100, 50, 500), c.limits().defaults());
         assertEquals(c, RelaygateConfig.load(null, Map.of(), Map.of()));
+        assertEquals(20_000, c.registryDeltaMaxChanges());
+        assertEquals(Duration.ofHours(1), c.registryFullReloadInterval());
     }
 
     @Test
     void everyKeyHasAnEnvironmentName() {
-        assertEquals(60, RelaygateConfig.DEFAULTS.size());
+        assertEquals(62, RelaygateConfig.DEFAULTS.size());
         for (String key : RelaygateConfig.DEFAULTS.keySet()) {
             assertTrue(RelaygateConfig.envName(key).matches("RELAYGATE_[A-Z0-9_]+"), key);
         }
