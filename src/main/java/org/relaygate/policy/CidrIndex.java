@@ -7,10 +7,16 @@ import java.util.List;
 /**
  * An immutable longest-prefix-match index over IPv4 and IPv6 networks.
  *
- * <p>Nested networks are flattened into disjoint address ranges, each pointing at its most specific
- * entry, so a lookup is one binary search over primitive arrays: no allocation, no tree walk. Every
- * entry also keeps its parent (the next less specific network that contains it), so all covering
- * entries can be listed most specific first; the engine uses that to step past an expired block.
+ * <p>Each family keeps its networks sorted by first address (wider first at the same address,
+ * input order last) in primitive arrays, and every network its parent: the nearest network that
+ * contains it and is not the same network. A lookup is one binary search for the last network that
+ * starts at or below the address, then a walk up the parents to the first one that contains it.
+ * That is right because networks either nest or are disjoint: any network containing the address
+ * starts at or below it, and so contains the one found, and is an ancestor of it. The walk is at
+ * most one step per prefix length (33 or 129), and in practice one or two.
+ *
+ * <p>No per-entry objects are kept: the values in one array, the networks as numbers. {@link Entry}
+ * objects are made only when {@link #longestMatchEntry} or {@link #matches} return them.
  *
  * <p>When the same network is given more than once, the later one in the input is the more
  * specific: callers order their input so the entry that should win comes last.
@@ -21,27 +27,29 @@ public final class CidrIndex<T> {
     public record Entry<T>(Cidr cidr, T value) {
     }
 
-    private final Ranges v4;
-    private final Ranges v6;
+    private static final CidrIndex<?> EMPTY = build(List.of());
+
+    private final V4 v4;
+    private final V6 v6;
     private final int size;
 
-    private CidrIndex(Ranges v4, Ranges v6, int size) {
+    private CidrIndex(V4 v4, V6 v6, int size) {
         this.v4 = v4;
         this.v6 = v6;
         this.size = size;
     }
 
+    @SuppressWarnings("unchecked")
     public static <T> CidrIndex<T> empty() {
-        return build(List.of());
+        return (CidrIndex<T>) EMPTY;
     }
 
     public static <T> CidrIndex<T> build(List<Entry<T>> entries) {
-        List<Entry<T>> v4Entries = new ArrayList<>();
-        List<Entry<T>> v6Entries = new ArrayList<>();
+        int v6Count = 0;
         for (Entry<T> e : entries) {
-            (e.cidr().v6() ? v6Entries : v4Entries).add(e);
+            v6Count += e.cidr().v6() ? 1 : 0;
         }
-        return new CidrIndex<>(Ranges.build(v4Entries), Ranges.build(v6Entries), entries.size());
+        return new CidrIndex<>(V4.build(entries, entries.size() - v6Count), V6.build(entries, v6Count), entries.size());
     }
 
     public int size() {
@@ -51,163 +59,264 @@ public final class CidrIndex<T> {
     /** The value of the most specific network containing the address, or null. */
     @SuppressWarnings("unchecked")
     public T longestMatch(IpAddress address) {
-        Ranges r = address.v6() ? v6 : v4;
-        int entry = r.find(address.hi(), address.lo());
-        return entry < 0 ? null : ((Entry<T>) r.entries[entry]).value();
+        Family f = family(address);
+        int i = find(f, address);
+        return i < 0 ? null : (T) f.values[i];
     }
 
     /** The most specific entry containing the address, or null. */
-    @SuppressWarnings("unchecked")
     public Entry<T> longestMatchEntry(IpAddress address) {
-        Ranges r = address.v6() ? v6 : v4;
-        int entry = r.find(address.hi(), address.lo());
-        return entry < 0 ? null : (Entry<T>) r.entries[entry];
+        Family f = family(address);
+        int i = find(f, address);
+        return i < 0 ? null : entry(f, i);
     }
 
     /** Every entry containing the address, most specific first; empty when none. */
-    @SuppressWarnings("unchecked")
     public List<Entry<T>> matches(IpAddress address) {
-        Ranges r = address.v6() ? v6 : v4;
-        int entry = r.find(address.hi(), address.lo());
-        if (entry < 0) {
+        Family f = family(address);
+        int i = find(f, address);
+        if (i < 0) {
             return List.of();
         }
         List<Entry<T>> out = new ArrayList<>(2);
-        for (int e = entry; e >= 0; e = r.parent[e]) {
-            out.add((Entry<T>) r.entries[e]);
+        for (; i >= 0; i = f.parent[i]) {
+            // The found network is the last of its duplicates; the earlier ones sit just before it.
+            int d = i;
+            do {
+                out.add(entry(f, d));
+                d--;
+            } while (d >= 0 && f.sameNetwork(d, i));
         }
         return Collections.unmodifiableList(out);
     }
 
-    /** Disjoint ranges of one address family, sorted by start; 128-bit keys compared unsigned. */
-    private static final class Ranges {
-        final Object[] entries;
-        final int[] parent;
-        final long[] startHi;
-        final long[] startLo;
-        final int[] owner;
-        final int count;
+    private Family family(IpAddress address) {
+        return address.v6() ? v6 : v4;
+    }
 
-        private Ranges(Object[] entries, int[] parent, long[] startHi, long[] startLo, int[] owner, int count) {
-            this.entries = entries;
-            this.parent = parent;
-            this.startHi = startHi;
-            this.startLo = startLo;
-            this.owner = owner;
-            this.count = count;
+    private int find(Family f, IpAddress address) {
+        return f == v4 ? v4.find((int) address.lo()) : v6.find(address.hi(), address.lo());
+    }
+
+    @SuppressWarnings("unchecked")
+    private Entry<T> entry(Family f, int i) {
+        return new Entry<>(f.cidr(i), (T) f.values[i]);
+    }
+
+    /** Both families: values and parents by sorted position, and the prefix lengths. */
+    private abstract static class Family {
+        final Object[] values;
+        final int[] parent;
+        final byte[] length;
+
+        Family(int n) {
+            values = new Object[n];
+            parent = new int[n];
+            length = new byte[n];
         }
 
-        /** Index of the owning entry of the range that holds the key, or -1. */
-        int find(long hi, long lo) {
+        abstract boolean sameNetwork(int a, int b);
+
+        /** True when network a contains the first address of network b. */
+        abstract boolean containsFirst(int a, int b);
+
+        abstract Cidr cidr(int i);
+
+        /**
+         * Fills {@code parent} from the sorted networks: a stack of open networks, each inside the one
+         * below it. A duplicate replaces the top (so a parent is always the last of its duplicates).
+         */
+        final void link() {
+            int[] stack = new int[130];
+            int depth = 0;
+            for (int i = 0; i < parent.length; i++) {
+                while (depth > 0 && !containsFirst(stack[depth - 1], i)) {
+                    depth--;
+                }
+                if (depth > 0 && sameNetwork(stack[depth - 1], i)) {
+                    depth--;
+                }
+                parent[i] = depth == 0 ? -1 : stack[depth - 1];
+                stack[depth++] = i;
+            }
+        }
+    }
+
+    /**
+     * IPv4: first addresses as ints with the sign bit flipped, so signed order is address order.
+     * XOR of two flipped values is the XOR of the addresses, which is all containment needs.
+     */
+    private static final class V4 extends Family {
+        /** Input positions in one long, so a plain primitive sort gives a stable order. */
+        private static final int MAX = 1 << 26;
+        final int[] first;
+
+        private V4(int n) {
+            super(n);
+            first = new int[n];
+        }
+
+        static <T> V4 build(List<Entry<T>> entries, int n) {
+            if (n > MAX) {
+                throw new IllegalArgumentException("more than " + MAX + " IPv4 networks");
+            }
+            // first (flipped) | prefix length | input position: sorting these longs sorts by address,
+            // wider first, input order last, with no comparator and no boxing.
+            long[] keys = new long[n];
+            Object[] inputValues = new Object[n];
+            int k = 0;
+            for (Entry<T> e : entries) {
+                Cidr c = e.cidr();
+                if (!c.v6()) {
+                    int flipped = (int) c.network().lo() ^ Integer.MIN_VALUE;
+                    keys[k] = (long) flipped << 32 | (long) c.prefixLength() << 26 | k;
+                    inputValues[k++] = e.value();
+                }
+            }
+            java.util.Arrays.sort(keys);
+            V4 v = new V4(n);
+            for (int i = 0; i < n; i++) {
+                long key = keys[i];
+                v.first[i] = (int) (key >> 32);
+                v.length[i] = (byte) ((key >>> 26) & 63);
+                v.values[i] = inputValues[(int) (key & (MAX - 1))];
+            }
+            v.link();
+            return v;
+        }
+
+        /** Sorted position of the most specific network containing the address, or -1. */
+        int find(int address) {
+            int key = address ^ Integer.MIN_VALUE;
             int low = 0;
-            int high = count - 1;
-            int found = -1;
+            int high = first.length - 1;
             while (low <= high) {
                 int mid = (low + high) >>> 1;
-                int c = compare(startHi[mid], startLo[mid], hi, lo);
-                if (c <= 0) {
-                    found = mid;
+                if (first[mid] <= key) {
                     low = mid + 1;
                 } else {
                     high = mid - 1;
                 }
             }
-            return found < 0 ? -1 : owner[found];
-        }
-
-        static <T> Ranges build(List<Entry<T>> list) {
-            int n = list.size();
-            Object[] entries = list.toArray();
-            long[] firstHi = new long[n];
-            long[] firstLo = new long[n];
-            long[] lastHi = new long[n];
-            long[] lastLo = new long[n];
-            int[] length = new int[n];
-            for (int i = 0; i < n; i++) {
-                Cidr c = list.get(i).cidr();
-                IpAddress last = c.last();
-                firstHi[i] = c.first().hi();
-                firstLo[i] = c.first().lo();
-                lastHi[i] = last.hi();
-                lastLo[i] = last.lo();
-                length[i] = c.prefixLength();
-            }
-            // Wider networks first at the same start, input order last: a stable sort keeps
-            // duplicates in input order, so the later duplicate nests inside the earlier one.
-            int[] order = StableSort.sort(n, (a, b) -> {
-                int c = compare(firstHi[a], firstLo[a], firstHi[b], firstLo[b]);
-                return c != 0 ? c : Integer.compare(length[a], length[b]);
-            });
-            Builder b = new Builder(n);
-            int[] parent = new int[n];
-            int[] stack = new int[Math.max(1, Math.min(n, 130))];
-            int depth = 0;
-            for (int k = 0; k < n; k++) {
-                int e = order[k];
-                while (depth > 0 && compare(lastHi[stack[depth - 1]], lastLo[stack[depth - 1]], firstHi[e], firstLo[e]) < 0) {
-                    depth = close(b, stack, depth, lastHi, lastLo);
+            for (int i = high; i >= 0; i = parent[i]) {
+                if (((first[i] ^ key) & mask(length[i])) == 0) {
+                    return i;
                 }
-                parent[e] = depth == 0 ? -1 : stack[depth - 1];
-                b.add(firstHi[e], firstLo[e], e);
-                if (depth == stack.length) {
-                    stack = java.util.Arrays.copyOf(stack, stack.length * 2);
-                }
-                stack[depth++] = e;
             }
-            while (depth > 0) {
-                depth = close(b, stack, depth, lastHi, lastLo);
-            }
-            return new Ranges(entries, parent, b.hi, b.lo, b.owner, b.count);
+            return -1;
         }
 
-        /** Pops the top network; the range after its end belongs to the network below it, if any. */
-        private static int close(Builder b, int[] stack, int depth, long[] lastHi, long[] lastLo) {
-            int closed = stack[--depth];
-            long hi = lastHi[closed];
-            long lo = lastLo[closed];
-            long nextLo = lo + 1;
-            long nextHi = nextLo == 0 ? hi + 1 : hi;
-            boolean overflow = nextLo == 0 && nextHi == 0;
-            if (!overflow) {
-                b.add(nextHi, nextLo, depth == 0 ? -1 : stack[depth - 1]);
-            }
-            return depth;
+        static int mask(int length) {
+            return (int) (-1L << (32 - length));
         }
 
-        static int compare(long hiA, long loA, long hiB, long loB) {
-            int c = Long.compareUnsigned(hiA, hiB);
-            return c != 0 ? c : Long.compareUnsigned(loA, loB);
+        @Override
+        boolean sameNetwork(int a, int b) {
+            return first[a] == first[b] && length[a] == length[b];
+        }
+
+        @Override
+        boolean containsFirst(int a, int b) {
+            return ((first[a] ^ first[b]) & mask(length[a])) == 0;
+        }
+
+        @Override
+        Cidr cidr(int i) {
+            return new Cidr(new IpAddress(false, 0, (first[i] ^ Integer.MIN_VALUE) & 0xffffffffL), length[i]);
         }
     }
 
-    /** Appends ranges; a range at the same start replaces the previous one, equal neighbours merge. */
-    private static final class Builder {
-        long[] hi;
-        long[] lo;
-        int[] owner;
-        int count;
+    /**
+     * IPv6: each first address as two longs side by side (one cache line for both halves), sign bits
+     * flipped so signed order is address order.
+     */
+    private static final class V6 extends Family {
+        final long[] first;
 
-        Builder(int entries) {
-            int capacity = Math.max(4, entries * 2 + 1);
-            hi = new long[capacity];
-            lo = new long[capacity];
-            owner = new int[capacity];
+        private V6(int n) {
+            super(n);
+            first = new long[2 * n];
         }
 
-        void add(long h, long l, int o) {
-            if (count > 0 && hi[count - 1] == h && lo[count - 1] == l) {
-                count--;
+        static <T> V6 build(List<Entry<T>> entries, int n) {
+            long[] hi = new long[n];
+            long[] lo = new long[n];
+            byte[] len = new byte[n];
+            Object[] inputValues = new Object[n];
+            int k = 0;
+            for (Entry<T> e : entries) {
+                Cidr c = e.cidr();
+                if (c.v6()) {
+                    hi[k] = c.network().hi() ^ Long.MIN_VALUE;
+                    lo[k] = c.network().lo() ^ Long.MIN_VALUE;
+                    len[k] = (byte) c.prefixLength();
+                    inputValues[k++] = e.value();
+                }
             }
-            if (count > 0 && owner[count - 1] == o) {
-                return;
+            int[] order = StableSort.sort(n, (a, b) -> {
+                int c = Long.compare(hi[a], hi[b]);
+                if (c == 0) {
+                    c = Long.compare(lo[a], lo[b]);
+                }
+                return c != 0 ? c : Integer.compare(len[a] & 0xff, len[b] & 0xff);
+            });
+            V6 v = new V6(n);
+            for (int i = 0; i < n; i++) {
+                int o = order[i];
+                v.first[2 * i] = hi[o];
+                v.first[2 * i + 1] = lo[o];
+                v.length[i] = len[o];
+                v.values[i] = inputValues[o];
             }
-            if (count == 0 && o < 0) {
-                return;
+            v.link();
+            return v;
+        }
+
+        int find(long hi, long lo) {
+            long keyHi = hi ^ Long.MIN_VALUE;
+            long keyLo = lo ^ Long.MIN_VALUE;
+            int low = 0;
+            int high = length.length - 1;
+            while (low <= high) {
+                int mid = (low + high) >>> 1;
+                long h = first[2 * mid];
+                if (h < keyHi || (h == keyHi && first[2 * mid + 1] <= keyLo)) {
+                    low = mid + 1;
+                } else {
+                    high = mid - 1;
+                }
             }
-            hi[count] = h;
-            lo[count] = l;
-            owner[count] = o;
-            count++;
+            for (int i = high; i >= 0; i = parent[i]) {
+                int len = length[i] & 0xff;
+                if (((first[2 * i] ^ keyHi) & hiMask(len)) == 0 && ((first[2 * i + 1] ^ keyLo) & loMask(len)) == 0) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        static long hiMask(int length) {
+            return length >= 64 ? -1L : length == 0 ? 0 : -1L << (64 - length);
+        }
+
+        static long loMask(int length) {
+            return length <= 64 ? 0 : -1L << (128 - length);
+        }
+
+        @Override
+        boolean sameNetwork(int a, int b) {
+            return first[2 * a] == first[2 * b] && first[2 * a + 1] == first[2 * b + 1] && length[a] == length[b];
+        }
+
+        @Override
+        boolean containsFirst(int a, int b) {
+            int len = length[a] & 0xff;
+            return ((first[2 * a] ^ first[2 * b]) & hiMask(len)) == 0 && ((first[2 * a + 1] ^ first[2 * b + 1]) & loMask(len)) == 0;
+        }
+
+        @Override
+        Cidr cidr(int i) {
+            return new Cidr(new IpAddress(true, first[2 * i] ^ Long.MIN_VALUE, first[2 * i + 1] ^ Long.MIN_VALUE), length[i] & 0xff);
         }
     }
 }
