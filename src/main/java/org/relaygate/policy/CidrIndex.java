@@ -241,31 +241,26 @@ public final class CidrIndex<T> {
         static <T> V6 build(List<Entry<T>> entries, int n) {
             long[] hi = new long[n];
             long[] lo = new long[n];
-            byte[] len = new byte[n];
+            long[] len = new long[n];
             Object[] inputValues = new Object[n];
             int k = 0;
             for (Entry<T> e : entries) {
                 Cidr c = e.cidr();
                 if (c.v6()) {
-                    hi[k] = c.network().hi() ^ Long.MIN_VALUE;
-                    lo[k] = c.network().lo() ^ Long.MIN_VALUE;
-                    len[k] = (byte) c.prefixLength();
+                    hi[k] = c.network().hi();
+                    lo[k] = c.network().lo();
+                    len[k] = c.prefixLength();
                     inputValues[k++] = e.value();
                 }
             }
-            int[] order = StableSort.sort(n, (a, b) -> {
-                int c = Long.compare(hi[a], hi[b]);
-                if (c == 0) {
-                    c = Long.compare(lo[a], lo[b]);
-                }
-                return c != 0 ? c : Integer.compare(len[a] & 0xff, len[b] & 0xff);
-            });
+            // By address, wider first, input order last (the sort is stable).
+            int[] order = StableSort.byUnsignedKeys(n, hi, lo, len);
             V6 v = new V6(n);
             for (int i = 0; i < n; i++) {
                 int o = order[i];
-                v.first[2 * i] = hi[o];
-                v.first[2 * i + 1] = lo[o];
-                v.length[i] = len[o];
+                v.first[2 * i] = hi[o] ^ Long.MIN_VALUE;
+                v.first[2 * i + 1] = lo[o] ^ Long.MIN_VALUE;
+                v.length[i] = (byte) len[o];
                 v.values[i] = inputValues[o];
             }
             v.link();
