@@ -21,7 +21,7 @@ class CidrIndexRandomizedTest {
     private static final int PROBES = 10_000;
 
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1, 42, 20240501, 7, 3, 1000})
+    @ValueSource(longs = {1, 42, 20240501, 7})
     void agreesWithBruteForce(long seed) {
         Random r = new Random(seed);
         // odd seeds include default routes (every probe matches something), even ones leave gaps
