@@ -23,9 +23,37 @@ public final class IndexFootprint {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         IndexData data = new IndexData(IndexData.SEED);
         List<RegisteredAddress> addresses = data.registrations(n);
+        timeBuilds(addresses, rounds);
+
+        // Heap difference: what dropping the snapshot (once the input list is gone) gives back.
+        long listBytes = GraphLayout.parseInstance(addresses.toArray()).totalSize();
+        Snapshot snapshot = Snapshot.build(1, Instant.EPOCH, addresses, List.of(), true);
+        addresses = null;
+        data = null;
+        long snapshotOnly = usedAfterGc();
+        Jol jol = Jol.of(snapshot);
+        snapshot = null;
+        long retained = snapshotOnly - usedAfterGc();
+        System.out.printf("RESULT heap-after-gc n=%d snapshot_retained_bytes_per_entry=%.1f%n", n, retained / (double) n);
+
+        System.out.printf("RESULT jol n=%d snapshot_retained_bytes_per_entry=%.1f registration_objects_bytes_per_entry=%.1f%n",
+                n, jol.bytes() / (double) n, listBytes / (double) n);
+        System.out.println(jol.footprint().lines().limit(18).reduce("", (a, b) -> a + b + "\n"));
+    }
+
+    /** JOL's figures only: the layout itself holds every object of the graph. */
+    private record Jol(long bytes, String footprint) {
+        static Jol of(Object root) {
+            GraphLayout layout = GraphLayout.parseInstance(root);
+            return new Jol(layout.totalSize(), layout.toFootprint());
+        }
+    }
+
+    /** In a method of its own, so no index or snapshot of the rounds stays reachable from a local. */
+    private static void timeBuilds(List<RegisteredAddress> addresses, int rounds) {
+        int n = addresses.size();
         List<CidrIndex.Entry<RegisteredAddress>> entries = addresses.stream()
                 .map(a -> new CidrIndex.Entry<>(a.cidr(), a)).toList();
-
         long bestIndex = Long.MAX_VALUE;
         long bestSnapshot = Long.MAX_VALUE;
         for (int r = 0; r < rounds; r++) {
@@ -43,34 +71,6 @@ public final class IndexFootprint {
         }
         System.out.printf("RESULT build n=%d CidrIndex.build_ms=%d Snapshot.build_ms=%d (best of %d)%n",
                 n, bestIndex / 1_000_000, bestSnapshot / 1_000_000, rounds);
-        entries = null;
-
-        // Heap difference: the index arrays are what a snapshot adds on top of the registrations;
-        // what it retains is what dropping it (once the input list is gone) gives back.
-        long listBytes = GraphLayout.parseInstance(addresses.toArray()).totalSize();
-        long before = usedAfterGc();
-        Snapshot snapshot = Snapshot.build(1, Instant.EPOCH, addresses, List.of(), true);
-        long withSnapshot = usedAfterGc();
-        addresses = null;
-        data = null;
-        long snapshotOnly = usedAfterGc();
-        Jol jol = Jol.of(snapshot);
-        snapshot = null;
-        long retained = snapshotOnly - usedAfterGc();
-        System.out.printf("RESULT heap-after-gc n=%d index_only_bytes_per_entry=%.1f snapshot_retained_bytes_per_entry=%.1f%n",
-                n, (withSnapshot - before) / (double) n, retained / (double) n);
-
-        System.out.printf("RESULT jol n=%d snapshot_retained_bytes_per_entry=%.1f input_objects_bytes_per_entry=%.1f%n",
-                n, jol.bytes() / (double) n, listBytes / (double) n);
-        System.out.println(jol.footprint().lines().limit(18).reduce("", (a, b) -> a + b + "\n"));
-    }
-
-    /** JOL's figures only: the layout itself holds every object of the graph. */
-    private record Jol(long bytes, String footprint) {
-        static Jol of(Object root) {
-            GraphLayout layout = GraphLayout.parseInstance(root);
-            return new Jol(layout.totalSize(), layout.toFootprint());
-        }
     }
 
     private static long usedAfterGc() {
