@@ -1,44 +1,66 @@
 package org.relaygate.policy;
 
-/** A stable merge sort of the indexes 0..n-1, comparing by index so no boxing is needed. */
+import java.util.Arrays;
+
+/**
+ * A stable sort of the indexes 0..n-1 by unsigned 64-bit keys: a least-significant-digit radix sort
+ * with 16-bit digits, so no comparator, no boxing and linear time (a million IPv6 networks in tens of
+ * milliseconds, where a comparator merge sort took most of a second). A digit that is the same for
+ * every index (the high bits of prefix lengths, the host part of networks) costs one counting pass.
+ */
 final class StableSort {
 
-    @FunctionalInterface
-    interface IndexComparator {
-        int compare(int a, int b);
-    }
+    private static final int DIGIT_BITS = 16;
+    private static final int BUCKETS = 1 << DIGIT_BITS;
 
     private StableSort() {
     }
 
-    static int[] sort(int n, IndexComparator cmp) {
-        int[] a = new int[n];
+    /** The indexes ordered by keys[0][i] (unsigned), then keys[1][i], and so on; ties keep index order. */
+    static int[] byUnsignedKeys(int n, long[]... keys) {
+        int[] order = new int[n];
         for (int i = 0; i < n; i++) {
-            a[i] = i;
+            order[i] = i;
         }
         int[] tmp = new int[n];
-        for (int width = 1; width < n; width *= 2) {
-            for (int left = 0; left < n - width; left += 2 * width) {
-                int mid = left + width;
-                int right = Math.min(left + 2 * width, n);
-                if (cmp.compare(a[mid - 1], a[mid]) <= 0) {
-                    continue; // already in order: common for sorted input
+        int[] start = new int[BUCKETS];
+        for (int k = keys.length - 1; k >= 0; k--) {
+            long[] key = keys[k];
+            for (int shift = 0; shift < Long.SIZE; shift += DIGIT_BITS) {
+                if (!countDigits(key, n, shift, start)) {
+                    continue;
                 }
-                int i = left;
-                int j = mid;
-                int k = left;
-                while (i < mid && j < right) {
-                    tmp[k++] = cmp.compare(a[i], a[j]) <= 0 ? a[i++] : a[j++];
+                for (int i = 0; i < n; i++) {
+                    int index = order[i];
+                    tmp[start[digit(key[index], shift)]++] = index;
                 }
-                while (i < mid) {
-                    tmp[k++] = a[i++];
-                }
-                while (j < right) {
-                    tmp[k++] = a[j++];
-                }
-                System.arraycopy(tmp, left, a, left, right - left);
+                int[] swap = order;
+                order = tmp;
+                tmp = swap;
             }
         }
-        return a;
+        return order;
+    }
+
+    /** Fills start[] with where each digit's run begins; false when one digit covers everything. */
+    private static boolean countDigits(long[] key, int n, int shift, int[] start) {
+        Arrays.fill(start, 0);
+        for (int i = 0; i < n; i++) {
+            start[digit(key[i], shift)]++;
+        }
+        int sum = 0;
+        for (int d = 0; d < BUCKETS; d++) {
+            int c = start[d];
+            if (c == n) {
+                return false;
+            }
+            start[d] = sum;
+            sum += c;
+        }
+        return true;
+    }
+
+    private static int digit(long key, int shift) {
+        return (int) (key >>> shift) & (BUCKETS - 1);
     }
 }

@@ -29,7 +29,9 @@ class CidrIndexRandomizedTest {
         List<IpAddress> seeds = new ArrayList<>();
         List<CidrIndex.Entry<Integer>> entries = new ArrayList<>();
         for (int i = 0; i < ENTRIES; i++) {
-            entries.add(new CidrIndex.Entry<>(randomCidr(r, seeds, minLength), i));
+            // one in twenty repeats an earlier network exactly: duplicates sit side by side in the index
+            Cidr cidr = i > 0 && r.nextInt(20) == 0 ? entries.get(r.nextInt(i)).cidr() : randomCidr(r, seeds, minLength);
+            entries.add(new CidrIndex.Entry<>(cidr, i));
         }
         CidrIndex<Integer> index = CidrIndex.build(entries);
         assertEquals(ENTRIES, index.size());
@@ -61,6 +63,8 @@ class CidrIndexRandomizedTest {
             misses += expected.isEmpty() ? 1 : 0;
             List<CidrIndex.Entry<Integer>> actual = index.matches(probe);
             assertEquals(values(expected), values(actual), () -> "matches(" + probe + ") seed " + seed);
+            // the index keeps networks as numbers: the entries it makes must equal the input's
+            assertEquals(expected, actual, () -> "matches(" + probe + ") entries, seed " + seed);
             CidrIndex.Entry<Integer> longest = index.longestMatchEntry(probe);
             assertEquals(expected.isEmpty() ? null : expected.get(0), longest, () -> "longestMatchEntry(" + probe + ")");
             assertEquals(expected.isEmpty() ? null : expected.get(0).value(), index.longestMatch(probe));

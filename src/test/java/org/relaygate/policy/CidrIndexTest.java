@@ -194,6 +194,26 @@ class CidrIndexTest {
     }
 
     @Test
+    void anIpv6NetworkInTheMappedRangeStaysIpv6() {
+        // Cidr.parse maps ::ffff:0:0/96 to IPv4, but a caller can still build such an IPv6 network by hand.
+        Cidr mapped = new Cidr(new IpAddress(true, 0, 0xffff_c000_0200L), 120);
+        CidrIndex<String> index = CidrIndex.build(List.of(new CidrIndex.Entry<>(mapped, "mapped")));
+        assertNull(index.longestMatch(IpAddress.parse("::ffff:192.0.2.1")));
+        assertNull(index.longestMatch(IpAddress.parse("192.0.2.1")));
+        CidrIndex.Entry<String> entry = index.longestMatchEntry(new IpAddress(true, 0, 0xffff_c000_0201L));
+        assertEquals(new CidrIndex.Entry<>(mapped, "mapped"), entry);
+        assertTrue(entry.cidr().v6());
+    }
+
+    @Test
+    void entriesComeBackWithTheirNetworks() {
+        List<CidrIndex.Entry<String>> m = NESTED.matches(IpAddress.parse("2001:db8:1::1"));
+        assertEquals(List.of(Cidr.parse("2001:db8:1::1/128"), Cidr.parse("2001:db8:1::/48"), Cidr.parse("2001:db8::/32")),
+                m.stream().map(CidrIndex.Entry::cidr).toList());
+        assertEquals(Cidr.parse("10.1.2.0/24"), NESTED.longestMatchEntry(IpAddress.parse("10.1.2.200")).cidr());
+    }
+
+    @Test
     void matchesIsUnmodifiable() {
         List<CidrIndex.Entry<String>> m = NESTED.matches(IpAddress.parse("10.1.2.3"));
         assertThrows(UnsupportedOperationException.class, () -> m.add(m.get(0)));
