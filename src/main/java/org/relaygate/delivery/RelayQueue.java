@@ -58,6 +58,7 @@ public final class RelayQueue {
     private final Clock clock;
     private final RetrySchedule schedule;
     private final NetClient netClient;
+    private final SmtpClient smtpClient;
     private final Router router;
     private final MessageDelivery delivery;
     private final Limiter messages;
@@ -79,9 +80,9 @@ public final class RelayQueue {
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis())));
         this.router = router != null ? router : settings.nextHop() != null ? new NextHopRouter(settings.nextHop())
                 : new MxRouter(vertx, settings.dnsServers(), settings.connectTimeout().toMillis());
-        this.delivery = new MessageDelivery(this.router,
-                new SmtpClient(vertx, netClient, hostname, settings.commandTimeout().toMillis()),
-                new Limiter(settings.concurrency()));
+        this.smtpClient = new SmtpClient(vertx, netClient, hostname, settings.commandTimeout().toMillis(),
+                settings.concurrency());
+        this.delivery = new MessageDelivery(this.router, smtpClient, new Limiter(settings.concurrency()));
         this.messages = new Limiter(settings.concurrency());
         this.control = new QueueControl(this, context, spool, queue);
     }
@@ -257,6 +258,7 @@ public final class RelayQueue {
             }
             stopped = true;
             vertx.cancelTimer(timer);
+            smtpClient.close();
             Future<Void> dns = router instanceof MxRouter mx ? mx.close() : Future.succeededFuture();
             Future.join(netClient.close(), dns)
                     .transform(closed -> context.<Void>executeBlocking(() -> {

@@ -13,7 +13,8 @@ import java.util.Deque;
 /**
  * The client end of one SMTP connection: framing (lines, bounded) into a {@link ReplyParser}, and
  * "send this, give me the next reply" as futures, each bounded by a timeout. Not pipelined: one
- * command at a time, so replies and commands pair up trivially. Runs on the socket's context.
+ * command at a time, so replies and commands pair up trivially. Runs on the socket's context. Kept
+ * open for the next message by the {@link ConnectionCache} after a completed transaction.
  */
 final class SmtpConnection {
 
@@ -74,6 +75,11 @@ final class SmtpConnection {
         return socket.write(data)
                 .recover(e -> Future.failedFuture(new Failure(e.getMessage() + " while sending the message")))
                 .compose(v -> read(timeoutMillis, "while waiting for the reply to the end of data"));
+    }
+
+    /** Between transactions and fit for another: open, nothing unasked received, nothing awaited. */
+    boolean idle() {
+        return broken == null && waiting == null && replies.isEmpty();
     }
 
     void close() {
