@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.relaygate.smtp.Envelope;
@@ -79,6 +80,8 @@ public final class Spool implements AutoCloseable {
     private final SpoolLock lock;
     /** Group commit of queue/'s renames and unlinks: one fsync for the changes of every thread waiting. */
     private final DirectorySync queueSync;
+    /** Finished messages unlinked since the last {@link #syncRemovals()}; any fsync of queue/ covers them. */
+    private final AtomicBoolean unsyncedRemovals = new AtomicBoolean();
     private final QueueIds ids = new QueueIds();
     /** Operations share it; close() takes it alone, so nothing writes after the lock is released. */
     private final ReadWriteLock closing = new ReentrantReadWriteLock();
@@ -237,9 +240,41 @@ public final class Spool implements AutoCloseable {
         });
     }
 
-    /** Removes a message (finished, or deleted by the postmaster); false when it was not queued. */
+    /** Removes a message (deleted by the postmaster), durably before it returns; false when it was not queued. */
     public boolean remove(String id) throws IOException {
         return guarded(() -> removeFiles(id));
+    }
+
+    /**
+     * Removes a message whose every recipient is delivered or bounced without waiting for a
+     * directory fsync: the next one of queue/ (the next store's, or {@link #syncRemovals()} on the
+     * queue-scan tick) makes it durable. Until then only a power cut, not a killed process, can
+     * bring the message back, and then it is delivered again: what RFC 5321 (6.1) accepts, and
+     * what a crash between the next hop's 250 and this removal has always done. Acknowledgements
+     * never wait for it, so 250s do not queue behind the delivery's fsyncs.
+     */
+    public boolean removeFinished(String id) throws IOException {
+        return guarded(() -> {
+            boolean existed = Files.deleteIfExists(layout.messageFile(id));
+            Files.deleteIfExists(layout.stateFile(id));
+            unsyncedRemovals.set(true);
+            return existed;
+        });
+    }
+
+    /** Makes the removals of {@link #removeFinished} durable, when there were any since the last call. */
+    public void syncRemovals() throws IOException {
+        guarded(() -> {
+            if (unsyncedRemovals.getAndSet(false)) {
+                try {
+                    queueSync.sync();
+                } catch (IOException e) {
+                    unsyncedRemovals.set(true);
+                    throw e;
+                }
+            }
+            return null;
+        });
     }
 
     private boolean removeFiles(String id) throws IOException {
@@ -256,7 +291,13 @@ public final class Spool implements AutoCloseable {
         try {
             if (!closed) {
                 closed = true;
-                lock.close();
+                try {
+                    if (unsyncedRemovals.get()) {
+                        queueSync.sync();
+                    }
+                } finally {
+                    lock.close();
+                }
             }
         } finally {
             closing.writeLock().unlock();

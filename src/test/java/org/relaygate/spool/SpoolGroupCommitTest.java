@@ -120,4 +120,24 @@ class SpoolGroupCommitTest {
             assertEquals(List.of(kept + ".msg", next + ".msg"), listing("queue"));
         }
     }
+
+    @Test
+    void finishedMessagesAreRemovedAtOnceAndMadeDurableByTheNextSync() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger forces = new java.util.concurrent.atomic.AtomicInteger();
+        try (Spool spool = Spool.open(dir, d -> forces.incrementAndGet())) {
+            String a = spool.store(SpoolTest.envelope("a@example.net"), MESSAGE).id();
+            String b = spool.store(SpoolTest.envelope("a@example.net"), MESSAGE).id();
+            assertEquals(2, forces.get(), "each store waits for its own directory fsync");
+            assertTrue(spool.removeFinished(a));
+            assertTrue(spool.removeFinished(b));
+            assertEquals(List.of(), listing("queue"), "gone at once: a restart after kill -9 does not deliver them again");
+            assertEquals(2, forces.get(), "no fsync of its own for a finished message");
+            spool.syncRemovals();
+            assertEquals(3, forces.get(), "one fsync for both removals");
+            spool.syncRemovals();
+            assertEquals(3, forces.get(), "nothing removed since: no fsync");
+            assertTrue(spool.remove(spool.store(SpoolTest.envelope("a@example.net"), MESSAGE).id()));
+            assertEquals(5, forces.get(), "a postmaster's delete is durable before it returns");
+        }
+    }
 }
