@@ -95,6 +95,8 @@ final class SmtpClient {
         private SmtpReply ehlo;
         private int uses;
         private boolean mailSent;
+        /** On a cached session: a failed MAIL means "start over on a new connection". */
+        private boolean reused;
 
         Transaction(String relay, Mail mail, String host, int port) {
             this.relay = relay;
@@ -113,8 +115,8 @@ final class SmtpClient {
             conn = idle.conn();
             ehlo = idle.ehlo();
             uses = idle.uses();
-            return mailFrom().recover(e -> Future.failedFuture(new Stale(e)))
-                    .compose(v -> transaction())
+            reused = true;
+            return mailTransaction()
                     .recover(e -> {
                         if (!(e instanceof Stale)) {
                             return Future.failedFuture(e);
@@ -122,6 +124,8 @@ final class SmtpClient {
                         conn.close();
                         conn = null;
                         mailSent = false;
+                        reused = false;
+                        accepted.clear();
                         return fresh();
                     })
                     .transform(this::finish);
@@ -141,13 +145,74 @@ final class SmtpClient {
                         return expect(conn.read(commandTimeoutMillis, "while waiting for the greeting"), 2);
                     })
                     .compose(greeting -> hello())
-                    .compose(v -> mailFrom())
-                    .compose(v -> transaction());
+                    .compose(v -> mailTransaction());
         }
 
         /** After MAIL: the recipients and the data. */
         private Future<Void> transaction() {
             return recipient(0).compose(v -> data());
+        }
+
+        /** MAIL, recipients and data: pipelined when the server announced PIPELINING, else one by one. */
+        private Future<Void> mailTransaction() {
+            if (ehlo == null || !ehlo.announces("PIPELINING") || !safe(mail.sender())) {
+                return mailFrom().compose(v -> transaction());
+            }
+            return pipelined();
+        }
+
+        /**
+         * RFC 2920: MAIL, every RCPT and DATA in one write, then their replies in order. A failed MAIL
+         * fails the transaction at once (the connection is not reused: its other replies are unread).
+         */
+        private Future<Void> pipelined() {
+            List<String> commands = new ArrayList<>();
+            commands.add(mailCommand());
+            List<Integer> sent = new ArrayList<>();
+            for (int i = 0; i < results.length; i++) {
+                String rcpt = mail.recipients().get(i);
+                if (safe(rcpt)) {
+                    commands.add("RCPT TO:<" + rcpt + ">");
+                    sent.add(i);
+                } else {
+                    results[i] = new RecipientResult(Outcome.PERM, "5.1.3 the address cannot be sent in SMTP", relay);
+                }
+            }
+            commands.add("DATA");
+            mailSent = true;
+            conn.sendPipelined(commands);
+            return mailReply(conn.read(commandTimeoutMillis, "while waiting for the reply to MAIL"))
+                    .compose(ok -> pipelinedRecipients(sent, 0))
+                    .compose(v -> conn.read(commandTimeoutMillis, "while waiting for the reply to DATA"))
+                    .compose(this::pipelinedData);
+        }
+
+        private Future<Void> pipelinedRecipients(List<Integer> sent, int k) {
+            if (k == sent.size()) {
+                return Future.succeededFuture();
+            }
+            return conn.read(commandTimeoutMillis, "while waiting for the reply to RCPT").compose(reply -> {
+                int i = sent.get(k);
+                if (reply.positive()) {
+                    accepted.add(i);
+                } else {
+                    results[i] = new RecipientResult(reply.outcome(), reply.oneLine(), relay);
+                }
+                return pipelinedRecipients(sent, k + 1);
+            });
+        }
+
+        private Future<Void> pipelinedData(SmtpReply go) {
+            if (accepted.isEmpty()) {
+                // Every slot is set. A server that still says 354 gets no data: the connection is
+                // dropped (not a Stop, so no QUIT that would be read as message text).
+                return Future.failedFuture(go.code() / 100 == 3 ? new IllegalStateException("no recipient accepted")
+                        : new Stop(Outcome.TEMP, "no recipient accepted"));
+            }
+            if (go.code() / 100 != 3) {
+                return Future.failedFuture(stop(go));
+            }
+            return endOfData();
         }
 
         private Future<Void> hello() {
@@ -168,6 +233,15 @@ final class SmtpClient {
             if (!safe(mail.sender())) {
                 return Future.failedFuture(new Stop(Outcome.PERM, "5.1.7 the sender address cannot be sent in SMTP"));
             }
+            mailSent = true;
+            return mailReply(conn.command(mailCommand(), commandTimeoutMillis));
+        }
+
+        private Future<Void> mailReply(Future<SmtpReply> reply) {
+            return expect(reply, 2).<Void>mapEmpty().recover(e -> Future.failedFuture(reused ? new Stale(e) : e));
+        }
+
+        private String mailCommand() {
             StringBuilder cmd = new StringBuilder("MAIL FROM:<").append(mail.sender()).append('>');
             if (ehlo != null && ehlo.announces("SIZE")) {
                 cmd.append(" SIZE=").append(mail.size());
@@ -175,8 +249,7 @@ final class SmtpClient {
             if (ehlo != null && mail.eightBit() && ehlo.announces("8BITMIME")) {
                 cmd.append(" BODY=8BITMIME");
             }
-            mailSent = true;
-            return expect(conn.command(cmd.toString(), commandTimeoutMillis), 2).mapEmpty();
+            return cmd.toString();
         }
 
         private Future<Void> recipient(int i) {
@@ -201,8 +274,11 @@ final class SmtpClient {
         }
 
         private Future<Void> data() {
-            return expect(conn.command("DATA", commandTimeoutMillis), 3)
-                    .compose(go -> expect(conn.sendData(mail.data(), commandTimeoutMillis), 2))
+            return expect(conn.command("DATA", commandTimeoutMillis), 3).compose(go -> endOfData());
+        }
+
+        private Future<Void> endOfData() {
+            return expect(conn.sendData(mail.data(), commandTimeoutMillis), 2)
                     .map(done -> {
                         for (int i : accepted) {
                             results[i] = new RecipientResult(Outcome.OK, done.oneLine(), relay);

@@ -53,6 +53,10 @@ final class SmtpSink {
     final AtomicInteger sessions = new AtomicInteger();
     /** When set: the answer to a MAIL on a session that already completed a transaction, then the sink hangs up. */
     volatile String reusedMailReply;
+    /** Announce PIPELINING (RFC 2920). */
+    volatile boolean pipelining;
+    /** MAIL and DATA arrived in one read: the client pipelined. */
+    volatile boolean pipelinedSeen;
 
     SmtpSink(Vertx vertx) {
         this.vertx = vertx;
@@ -100,8 +104,15 @@ final class SmtpSink {
         sessions.incrementAndGet();
         Session s = new Session(socket);
         socket.closeHandler(v -> s.ended());
-        RecordParser parser = RecordParser.newDelimited("\n", socket).maxRecordSize(1 << 20);
+        RecordParser parser = RecordParser.newDelimited("\n").maxRecordSize(1 << 20);
         parser.handler(s::onLine);
+        socket.handler(chunk -> {
+            String text = chunk.toString(StandardCharsets.ISO_8859_1);
+            if (text.startsWith("MAIL FROM:") && text.contains("\r\nDATA\r\n")) {
+                pipelinedSeen = true;
+            }
+            parser.handle(chunk);
+        });
         socket.write("220 sink.test ESMTP\r\n");
     }
 
@@ -136,7 +147,8 @@ final class SmtpSink {
             }
             String upper = line.toUpperCase(java.util.Locale.ROOT);
             if (upper.startsWith("EHLO")) {
-                reply(refuseEhlo ? "502 5.5.1 EHLO not implemented" : "250-sink.test\r\n250-SIZE 100000000\r\n250 8BITMIME");
+                reply(refuseEhlo ? "502 5.5.1 EHLO not implemented"
+                        : "250-sink.test\r\n" + (pipelining ? "250-PIPELINING\r\n" : "") + "250-SIZE 100000000\r\n250 8BITMIME");
             } else if (upper.startsWith("HELO")) {
                 reply("250 sink.test");
             } else if (upper.startsWith("MAIL FROM:<") && completed > 0 && reusedMailReply != null) {
