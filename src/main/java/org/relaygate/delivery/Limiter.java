@@ -51,6 +51,11 @@ final class Limiter {
         return promise.future();
     }
 
+    /** Whether a task submitted now would start at once. */
+    boolean free() {
+        return running < max;
+    }
+
     int running() {
         return running;
     }

@@ -1,6 +1,7 @@
 package org.relaygate.delivery;
 
 import io.vertx.core.Context;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -47,6 +48,7 @@ final class QueueControl {
             lastSweep = Instant.now();
         }
         context.executeBlocking(() -> {
+            syncRemovals();
             if (sweep) {
                 ControlFiles.sweep(spool.controlDir(), STALE);
             }
@@ -63,6 +65,15 @@ final class QueueControl {
             }
             relay.startDue();
         });
+    }
+
+    /** Delivered messages' removals become durable at least once per tick (see Spool.removeFinished). */
+    private void syncRemovals() {
+        try {
+            spool.syncRemovals();
+        } catch (IOException e) {
+            LOG.warn("spool: fsync of the queue after removals failed (retried next tick): {}", e.toString());
+        }
     }
 
     private void handle(ControlFiles.Request r) {

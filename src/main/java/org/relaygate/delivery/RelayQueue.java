@@ -42,6 +42,8 @@ public final class RelayQueue {
         QueuedMessage message;
         /** Waiting for or in a delivery attempt: not to be started again. */
         boolean active;
+        /** The message as just stored, for its first attempt only, when that starts at once: no read back. */
+        byte[] body;
         /** Control request names of {@code queue delete}s waiting for the attempt in progress to end. */
         final List<String> deleteRequests = new java.util.ArrayList<>();
 
@@ -58,6 +60,7 @@ public final class RelayQueue {
     private final Clock clock;
     private final RetrySchedule schedule;
     private final NetClient netClient;
+    private final SmtpClient smtpClient;
     private final Router router;
     private final MessageDelivery delivery;
     private final Limiter messages;
@@ -79,9 +82,9 @@ public final class RelayQueue {
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis())));
         this.router = router != null ? router : settings.nextHop() != null ? new NextHopRouter(settings.nextHop())
                 : new MxRouter(vertx, settings.dnsServers(), settings.connectTimeout().toMillis());
-        this.delivery = new MessageDelivery(this.router,
-                new SmtpClient(vertx, netClient, hostname, settings.commandTimeout().toMillis()),
-                new Limiter(settings.concurrency()));
+        this.smtpClient = new SmtpClient(vertx, netClient, hostname, settings.commandTimeout().toMillis(),
+                settings.concurrency());
+        this.delivery = new MessageDelivery(this.router, smtpClient, new Limiter(settings.concurrency()));
         this.messages = new Limiter(settings.concurrency());
         this.control = new QueueControl(this, context, spool, queue);
     }
@@ -134,17 +137,20 @@ public final class RelayQueue {
         byte[] bytes = message.getBytes();
         // On the caller's context, so the SMTP session sees its future complete on its own thread.
         return vertx.executeBlocking(() -> spool.store(envelope, bytes), false)
-                .onSuccess(m -> context.runOnContext(v -> accepted(m)))
+                .onSuccess(m -> context.runOnContext(v -> accepted(m, bytes)))
                 .map(QueuedMessage::id);
     }
 
     /** A new message (received or a bounce): queued and attempted at once. */
-    private void accepted(QueuedMessage m) {
+    private void accepted(QueuedMessage m, byte[] body) {
         DeliveryLog.queued(m);
         if (stopped) {
             return; // stored: the next start delivers it
         }
         Entry e = new Entry(m);
+        if (messages.free()) {
+            e.body = body; // starts now; a message that must wait is read back later, so memory stays bounded
+        }
         queue.put(m.id(), e);
         launch(e);
     }
@@ -170,11 +176,15 @@ public final class RelayQueue {
 
     private Future<Void> attempt(Entry e) {
         QueuedMessage m = e.message;
+        byte[] stored = e.body;
+        e.body = null;
         List<Integer> due = m.due(clock.instant());
         if (stopped || due.isEmpty() || !e.deleteRequests.isEmpty()) {
             return Future.succeededFuture();
         }
-        return context.executeBlocking(() -> spool.readMessage(m.id()), false)
+        Future<byte[]> read = stored != null ? Future.succeededFuture(stored)
+                : context.executeBlocking(() -> spool.readMessage(m.id()), false);
+        return read
                 .compose(body -> delivery.attempt(m, due, body).compose(results -> record(e, m, body, results)))
                 .recover(err -> failed(e, m, err));
     }
@@ -201,7 +211,7 @@ public final class RelayQueue {
         return context.executeBlocking(() -> spool.store(dsn.envelope(), dsn.message()), false)
                 .map(stored -> {
                     DeliveryLog.bounced(m, stored.id(), failures.size());
-                    accepted(stored);
+                    accepted(stored, dsn.message());
                     return null;
                 });
     }
@@ -211,7 +221,7 @@ public final class RelayQueue {
             return Future.succeededFuture();
         }
         if (updated.done()) {
-            return context.executeBlocking(() -> spool.remove(updated.id()), false).map(existed -> {
+            return context.executeBlocking(() -> spool.removeFinished(updated.id()), false).map(existed -> {
                 queue.remove(updated.id());
                 DeliveryLog.removed(updated, "delivered or bounced to every recipient");
                 return null;
@@ -257,6 +267,7 @@ public final class RelayQueue {
             }
             stopped = true;
             vertx.cancelTimer(timer);
+            smtpClient.close();
             Future<Void> dns = router instanceof MxRouter mx ? mx.close() : Future.succeededFuture();
             Future.join(netClient.close(), dns)
                     .transform(closed -> context.<Void>executeBlocking(() -> {

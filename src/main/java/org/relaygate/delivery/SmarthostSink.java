@@ -35,7 +35,8 @@ public final class SmarthostSink implements MessageSink {
         this.smarthost = smarthost;
         this.netClient = vertx.createNetClient(new NetClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis())));
-        this.client = new SmtpClient(vertx, netClient, heloName, commandTimeout.toMillis());
+        // No connection cache (0): notices are few, and this sink is called from more than one context.
+        this.client = new SmtpClient(vertx, netClient, heloName, commandTimeout.toMillis(), 0);
     }
 
     @Override

@@ -9,11 +9,13 @@ import io.vertx.core.parsetools.RecordParser;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 
 /**
  * The client end of one SMTP connection: framing (lines, bounded) into a {@link ReplyParser}, and
- * "send this, give me the next reply" as futures, each bounded by a timeout. Not pipelined: one
- * command at a time, so replies and commands pair up trivially. Runs on the socket's context.
+ * "send this, give me the next reply" as futures, each bounded by a timeout. Replies pair up with
+ * commands in order; pipelined commands ({@link #sendPipelined}) are read back one reply at a time. Runs on the socket's context. Kept
+ * open for the next message by the {@link ConnectionCache} after a completed transaction.
  */
 final class SmtpConnection {
 
@@ -32,6 +34,8 @@ final class SmtpConnection {
     private final ReplyParser parser = new ReplyParser();
     private final Deque<SmtpReply> replies = new ArrayDeque<>();
     private Promise<SmtpReply> waiting;
+    /** Replies that may arrive before they are asked for: those of pipelined commands, or a stray 421. */
+    private int unasked = 4;
     private long timer = -1;
     private String broken;
 
@@ -63,6 +67,19 @@ final class SmtpConnection {
         return promise.future().recover(e -> Future.failedFuture(new Failure(e.getMessage() + " " + what)));
     }
 
+    /**
+     * Sends several command lines at once (RFC 2920 PIPELINING); their replies, in order, come
+     * from as many {@link #read} calls.
+     */
+    void sendPipelined(List<String> lines) {
+        StringBuilder text = new StringBuilder();
+        for (String line : lines) {
+            text.append(line).append("\r\n");
+        }
+        unasked = lines.size() + 4;
+        socket.write(Buffer.buffer(text.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** Sends one command line and reads its reply. */
     Future<SmtpReply> command(String line, long timeoutMillis) {
         socket.write(Buffer.buffer((line + "\r\n").getBytes(StandardCharsets.UTF_8)));
@@ -74,6 +91,11 @@ final class SmtpConnection {
         return socket.write(data)
                 .recover(e -> Future.failedFuture(new Failure(e.getMessage() + " while sending the message")))
                 .compose(v -> read(timeoutMillis, "while waiting for the reply to the end of data"));
+    }
+
+    /** Between transactions and fit for another: open, nothing unasked received, nothing awaited. */
+    boolean idle() {
+        return broken == null && waiting == null && replies.isEmpty();
     }
 
     void close() {
@@ -106,7 +128,7 @@ final class SmtpConnection {
     private void deliver(SmtpReply reply) {
         Promise<SmtpReply> p = waiting;
         if (p == null) {
-            if (replies.size() >= 4) {
+            if (replies.size() >= unasked) {
                 fail("protocol error: replies nobody asked for");
                 socket.close();
                 return;

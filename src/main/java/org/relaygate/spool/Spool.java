@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.relaygate.smtp.Envelope;
@@ -53,7 +54,10 @@ import org.slf4j.LoggerFactory;
  * <h2>Durability</h2>
  * Every file is written in {@code tmp/}, forced ({@code FileChannel.force(true)}), renamed into
  * {@code queue/} ({@code ATOMIC_MOVE}, i.e. rename(2)) and then the directory is forced. A message is
- * acknowledged (250 to DATA) only after that; a crash before the rename leaves a file in {@code tmp/}
+ * acknowledged (250 to DATA) only after that; the directory fsync is a group commit
+ * ({@link DirectorySync}): one fsync, begun after the rename, covers every rename and unlink made by
+ * the threads waiting for it, so concurrent sessions share the journal commit instead of queueing for
+ * one each; a crash before the rename leaves a file in {@code tmp/}
  * that is deleted at the next start. The state file is replaced the same way after each attempt,
  * rather than appended to a log: a few hundred bytes rewritten per attempt cost about what an
  * append+fsync costs, and reading it needs no replay, no torn-tail handling and no compaction.
@@ -74,18 +78,28 @@ public final class Spool implements AutoCloseable {
 
     private final SpoolLayout layout;
     private final SpoolLock lock;
+    /** Group commit of queue/'s renames and unlinks: one fsync for the changes of every thread waiting. */
+    private final DirectorySync queueSync;
+    /** Finished messages unlinked since the last {@link #syncRemovals()}; any fsync of queue/ covers them. */
+    private final AtomicBoolean unsyncedRemovals = new AtomicBoolean();
     private final QueueIds ids = new QueueIds();
     /** Operations share it; close() takes it alone, so nothing writes after the lock is released. */
     private final ReadWriteLock closing = new ReentrantReadWriteLock();
     private boolean closed;
 
-    private Spool(SpoolLayout layout, SpoolLock lock) {
+    private Spool(SpoolLayout layout, SpoolLock lock, DirectorySync.Forcer forcer) {
         this.layout = layout;
         this.lock = lock;
+        this.queueSync = new DirectorySync(layout.queue(), forcer);
     }
 
     /** Creates the directories as needed, takes the lock and deletes crash debris from {@code tmp/}. */
     public static Spool open(Path dir) throws IOException {
+        return open(dir, SpoolFiles::forceDirectory);
+    }
+
+    /** With the directory fsync given (tests count, hold and fail it). */
+    static Spool open(Path dir, DirectorySync.Forcer forcer) throws IOException {
         SpoolLayout layout = new SpoolLayout(dir.toAbsolutePath());
         Files.createDirectories(layout.queue());
         Files.createDirectories(layout.tmp());
@@ -94,7 +108,7 @@ public final class Spool implements AutoCloseable {
         if (lock == null) {
             throw new BusyException(dir);
         }
-        Spool spool = new Spool(layout, lock);
+        Spool spool = new Spool(layout, lock, forcer);
         try {
             spool.cleanTmp();
         } catch (IOException | RuntimeException e) {
@@ -170,17 +184,40 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    /** Stores an accepted message durably; returns it once it is on disk (format above). */
+    /**
+     * Stores an accepted message durably; returns it once it is on disk (format above): its data
+     * forced, then renamed into {@code queue/}, then the rename forced by a directory fsync that
+     * began after it (shared with the other threads storing or removing at the time). When that
+     * fsync fails the message is taken out of the queue again (best effort) and the store fails:
+     * the client gets 451 and keeps the message.
+     */
     public QueuedMessage store(Envelope envelope, byte[] message) throws IOException {
         return guarded(() -> {
             String id = ids.next(System.currentTimeMillis());
             while (Files.exists(layout.messageFile(id))) {
                 id = ids.next(System.currentTimeMillis()); // only after a clock step back: belt and braces
             }
-            SpoolFiles.writeAtomically(layout.tmp().resolve(id + SpoolLayout.MSG), layout.messageFile(id),
+            Path file = layout.messageFile(id);
+            SpoolFiles.writeAndRename(layout.tmp().resolve(id + SpoolLayout.MSG), file,
                     MessageCodec.header(id, envelope, message.length), message);
+            try {
+                queueSync.sync();
+            } catch (IOException e) {
+                unqueue(file, e);
+                throw e;
+            }
             return QueuedMessage.fresh(id, envelope, message.length);
         });
+    }
+
+    /** A 451 must not leave a copy behind that would be delivered besides the client's retry. */
+    private static void unqueue(Path file, IOException cause) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+            LOG.error("spool: {} could not be made durable nor removed; it may be delivered twice", file.getFileName());
+        }
     }
 
     /** One queued message, or null when it is not queued. */
@@ -196,21 +233,54 @@ public final class Spool implements AutoCloseable {
     /** Replaces the message's state file atomically. */
     public void writeState(QueuedMessage m) throws IOException {
         guarded(() -> {
-            SpoolFiles.writeAtomically(layout.tmp().resolve(m.id() + SpoolLayout.STATE), layout.stateFile(m.id()),
+            SpoolFiles.writeAndRename(layout.tmp().resolve(m.id() + SpoolLayout.STATE), layout.stateFile(m.id()),
                     StateCodec.encode(m.recipients()));
+            queueSync.sync();
             return null;
         });
     }
 
-    /** Removes a message (finished, or deleted by the postmaster); false when it was not queued. */
+    /** Removes a message (deleted by the postmaster), durably before it returns; false when it was not queued. */
     public boolean remove(String id) throws IOException {
         return guarded(() -> removeFiles(id));
+    }
+
+    /**
+     * Removes a message whose every recipient is delivered or bounced without waiting for a
+     * directory fsync: the next one of queue/ (the next store's, or {@link #syncRemovals()} on the
+     * queue-scan tick) makes it durable. Until then only a power cut, not a killed process, can
+     * bring the message back, and then it is delivered again: what RFC 5321 (6.1) accepts, and
+     * what a crash between the next hop's 250 and this removal has always done. Acknowledgements
+     * never wait for it, so 250s do not queue behind the delivery's fsyncs.
+     */
+    public boolean removeFinished(String id) throws IOException {
+        return guarded(() -> {
+            boolean existed = Files.deleteIfExists(layout.messageFile(id));
+            Files.deleteIfExists(layout.stateFile(id));
+            unsyncedRemovals.set(true);
+            return existed;
+        });
+    }
+
+    /** Makes the removals of {@link #removeFinished} durable, when there were any since the last call. */
+    public void syncRemovals() throws IOException {
+        guarded(() -> {
+            if (unsyncedRemovals.getAndSet(false)) {
+                try {
+                    queueSync.sync();
+                } catch (IOException e) {
+                    unsyncedRemovals.set(true);
+                    throw e;
+                }
+            }
+            return null;
+        });
     }
 
     private boolean removeFiles(String id) throws IOException {
         boolean existed = Files.deleteIfExists(layout.messageFile(id));
         Files.deleteIfExists(layout.stateFile(id));
-        SpoolFiles.forceDirectory(layout.queue());
+        queueSync.sync();
         return existed;
     }
 
@@ -221,7 +291,13 @@ public final class Spool implements AutoCloseable {
         try {
             if (!closed) {
                 closed = true;
-                lock.close();
+                try {
+                    if (unsyncedRemovals.get()) {
+                        queueSync.sync();
+                    }
+                } finally {
+                    lock.close();
+                }
             }
         } finally {
             closing.writeLock().unlock();

@@ -13,7 +13,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * The one way anything is written into the spool: a new file in a scratch directory, forced to
  * disk, renamed atomically over its final name, and the directory forced so the rename itself
- * survives a power cut. A reader therefore sees the old file or the new one, never a half.
+ * survives a power cut (by the caller's {@link DirectorySync} for the queue, where many renames
+ * share one fsync). A reader therefore sees the old file or the new one, never a half.
  */
 final class SpoolFiles {
 
@@ -22,6 +23,15 @@ final class SpoolFiles {
 
     /** Writes {@code parts} (in order) to {@code target} atomically via {@code scratch}, which is removed on failure. */
     static void writeAtomically(Path scratch, Path target, byte[]... parts) throws IOException {
+        writeAndRename(scratch, target, parts);
+        forceDirectory(target.getParent());
+    }
+
+    /**
+     * {@link #writeAtomically} without the directory's fsync: the file's data is durable, its new name
+     * not yet. The caller makes the rename durable (a {@link DirectorySync} shared by many renames).
+     */
+    static void writeAndRename(Path scratch, Path target, byte[]... parts) throws IOException {
         try {
             try (FileChannel ch = FileChannel.open(scratch, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 for (byte[] part : parts) {
@@ -37,7 +47,6 @@ final class SpoolFiles {
             Files.deleteIfExists(scratch);
             throw e;
         }
-        forceDirectory(target.getParent());
     }
 
     /** rename(2): atomic, and replaces {@code target} if it exists. */

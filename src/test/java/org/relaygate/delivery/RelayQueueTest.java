@@ -42,7 +42,7 @@ class RelayQueueTest extends RelayQueueTestBase {
         awaitCondition("removal", () -> new QueueAdmin(spoolDir).list().isEmpty());
         Pattern line = Pattern.compile(id + ": to=<a@example\\.net>, relay=127\\.0\\.0\\.1:" + sink.port()
                 + ", delay=\\d+\\.\\d, attempts=1, status=sent \\(250 2\\.0\\.0 Ok: queued as 1\\)");
-        awaitCondition("log line", () -> log.list.stream().anyMatch(e -> line.matcher(e.getFormattedMessage()).matches()));
+        awaitCondition("log line", () -> logged(log).stream().anyMatch(m -> line.matcher(m).matches()));
     }
 
     @Test
@@ -111,7 +111,7 @@ class RelayQueueTest extends RelayQueueTestBase {
         awaitCondition("removal", () -> new QueueAdmin(spoolDir).list().isEmpty());
         assertEquals(List.of(""), sink.mailFroms, "one attempt, and no bounce of the bounce");
         assertTrue(sink.transactions.isEmpty());
-        assertTrue(log.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith(id + ": undeliverable bounce dropped")));
+        assertTrue(logged(log).stream().anyMatch(m -> m.startsWith(id + ": undeliverable bounce dropped")));
     }
 
     @Test
@@ -159,6 +159,13 @@ class RelayQueueTest extends RelayQueueTestBase {
         awaitCondition("all delivered", () -> sink.transactions.size() == 8);
         assertTrue(sink.maxOpen.get() <= 2, "at most 2 at once, saw " + sink.maxOpen.get());
         awaitCondition("removal", () -> new QueueAdmin(spoolDir).list().isEmpty());
+    }
+
+    /** What was logged so far: the relay logs from its own threads, and AppenderBase appends under the appender's monitor. */
+    private static List<String> logged(ListAppender<ILoggingEvent> log) {
+        synchronized (log) {
+            return log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
     }
 
     private static ListAppender<ILoggingEvent> capture() {

@@ -49,6 +49,14 @@ final class SmtpSink {
     /** The most sessions open at once (from connect to QUIT or drop). */
     final AtomicInteger maxOpen = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
+    /** Connections accepted so far. */
+    final AtomicInteger sessions = new AtomicInteger();
+    /** When set: the answer to a MAIL on a session that already completed a transaction, then the sink hangs up. */
+    volatile String reusedMailReply;
+    /** Announce PIPELINING (RFC 2920). */
+    volatile boolean pipelining;
+    /** MAIL and DATA arrived in one read: the client pipelined. */
+    volatile boolean pipelinedSeen;
 
     SmtpSink(Vertx vertx) {
         this.vertx = vertx;
@@ -93,10 +101,18 @@ final class SmtpSink {
 
     private void session(NetSocket socket) {
         maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+        sessions.incrementAndGet();
         Session s = new Session(socket);
         socket.closeHandler(v -> s.ended());
-        RecordParser parser = RecordParser.newDelimited("\n", socket).maxRecordSize(1 << 20);
+        RecordParser parser = RecordParser.newDelimited("\n").maxRecordSize(1 << 20);
         parser.handler(s::onLine);
+        socket.handler(chunk -> {
+            String text = chunk.toString(StandardCharsets.ISO_8859_1);
+            if (text.startsWith("MAIL FROM:") && text.contains("\r\nDATA\r\n")) {
+                pipelinedSeen = true;
+            }
+            parser.handle(chunk);
+        });
         socket.write("220 sink.test ESMTP\r\n");
     }
 
@@ -107,6 +123,7 @@ final class SmtpSink {
         private ByteArrayOutputStream data;
         private ByteArrayOutputStream wire;
         private boolean ended;
+        private int completed;
 
         Session(NetSocket socket) {
             this.socket = socket;
@@ -130,9 +147,14 @@ final class SmtpSink {
             }
             String upper = line.toUpperCase(java.util.Locale.ROOT);
             if (upper.startsWith("EHLO")) {
-                reply(refuseEhlo ? "502 5.5.1 EHLO not implemented" : "250-sink.test\r\n250-SIZE 100000000\r\n250 8BITMIME");
+                reply(refuseEhlo ? "502 5.5.1 EHLO not implemented"
+                        : "250-sink.test\r\n" + (pipelining ? "250-PIPELINING\r\n" : "") + "250-SIZE 100000000\r\n250 8BITMIME");
             } else if (upper.startsWith("HELO")) {
                 reply("250 sink.test");
+            } else if (upper.startsWith("MAIL FROM:<") && completed > 0 && reusedMailReply != null) {
+                reply(reusedMailReply);
+                ended();
+                socket.close();
             } else if (upper.startsWith("MAIL FROM:<")) {
                 String sender = line.substring(11, line.indexOf('>'));
                 mailFroms.add(sender);
@@ -184,6 +206,7 @@ final class SmtpSink {
                 }
                 data = null;
                 from = null;
+                completed++;
                 reply(answer);
                 return;
             }
