@@ -30,6 +30,9 @@ final class PolicyConnection {
     private final PolicyEngine engine;
     private final SnapshotSource snapshots;
     private boolean closing;
+    /** The bytes of one read, reused: Buffer.getBytes() would allocate a copy per read. */
+    private byte[] scratch = new byte[4096];
+    private final PolicyCodec.Results results = this::onResult;
 
     PolicyConnection(NetSocket socket, PolicyCodec codec, PolicyEngine engine, SnapshotSource snapshots) {
         this.socket = socket;
@@ -57,8 +60,12 @@ final class PolicyConnection {
         if (closing) {
             return; // bytes already read after we decided to close
         }
-        byte[] bytes = data.getBytes();
-        codec.feed(bytes, 0, bytes.length, this::onResult);
+        int length = data.length();
+        if (length > scratch.length) {
+            scratch = new byte[Math.max(length, 2 * scratch.length)]; // grows with the reads Netty makes (64 KiB at most)
+        }
+        data.getBytes(0, length, scratch, 0);
+        codec.feed(scratch, 0, length, results);
     }
 
     private void onResult(PolicyCodec.Result result) {
