@@ -4,8 +4,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -76,33 +74,33 @@ public final class PolicyEngine {
         if (address == null) {
             return reject(texts.badClientAddress(), Reason.BAD_CLIENT_ADDRESS, Text.oneLine(client), 0, null, "", "");
         }
-        String shown = address.toString();
+        // The address is shown in the normalized form (address.toString()), built only for a text.
         Instant now = clock.instant();
         Block block = snapshot.activeBlock(address, now);
         if (block != null) {
             String until = block.expiresAt() == null ? "" : " (until " + UNTIL.format(block.expiresAt()) + ")";
-            return reject(texts.blocked(), Reason.BLOCKED, shown, 0, block.cidr(), block.reason(), until);
+            return reject(texts.blocked(), Reason.BLOCKED, address, 0, block.cidr(), block.reason(), until);
         }
         RegisteredAddress reg = snapshot.registration(address);
         if (reg == null) {
-            return reject(texts.notRegistered(), Reason.NOT_REGISTERED, shown, 0, null, "", "");
+            return reject(texts.notRegistered(), Reason.NOT_REGISTERED, address, 0, null, "", "");
         }
         return switch (reg.status()) {
-            case ACTIVE -> withinLimits(request, reg, shown);
-            case PENDING -> reject(texts.pending(), Reason.PENDING, shown, reg.registrationId(), reg.cidr(), "", "");
-            case SUSPENDED -> reject(texts.suspended(), Reason.SUSPENDED, shown, reg.registrationId(), reg.cidr(), reg.statusReason(), "");
-            case REVOKED -> reject(texts.revoked(), Reason.REVOKED, shown, reg.registrationId(), reg.cidr(), "", "");
+            case ACTIVE -> withinLimits(request, reg, address);
+            case PENDING -> reject(texts.pending(), Reason.PENDING, address, reg.registrationId(), reg.cidr(), "", "");
+            case SUSPENDED -> reject(texts.suspended(), Reason.SUSPENDED, address, reg.registrationId(), reg.cidr(), reg.statusReason(), "");
+            case REVOKED -> reject(texts.revoked(), Reason.REVOKED, address, reg.registrationId(), reg.cidr(), "", "");
         };
     }
 
     /** Blocks and status checks are done: OK unless over a limit (limits come last, for ACTIVE clients only). */
-    private Decision withinLimits(PolicyRequest request, RegisteredAddress reg, String shown) {
+    private Decision withinLimits(PolicyRequest request, RegisteredAddress reg, IpAddress address) {
         RateLimiter.Exceeded over = limiter == null ? null
                 : limiter.recipient(reg.registrationId(), reg.limits(), request.get("instance"));
         if (over == null) {
             return new Decision(Action.OK, "", Reason.REGISTERED, reg.registrationId(), reg.cidr());
         }
-        return deferred(over, shown, reg);
+        return deferred(over, address, reg);
     }
 
     /** END-OF-MESSAGE: counted for an ACTIVE, unblocked registration; never a refusal of anyone else. */
@@ -120,46 +118,63 @@ public final class PolicyEngine {
         if (over == null) {
             return new Decision(Action.DUNNO, "", Reason.END_OF_MESSAGE, reg.registrationId(), reg.cidr());
         }
-        return deferred(over, address.toString(), reg);
+        return deferred(over, address, reg);
     }
 
-    private Decision deferred(RateLimiter.Exceeded over, String client, RegisteredAddress reg) {
-        Map<String, String> values = values(client, reg.registrationId(), reg.cidr(), "", "");
-        values.put("limit", over.limit());
-        values.put("retry", over.retry());
+    private Decision deferred(RateLimiter.Exceeded over, IpAddress client, RegisteredAddress reg) {
+        Values values = new Values(client, null, reg.registrationId(), reg.cidr(), "", "", over.limit(), over.retry());
         return new Decision(Action.DEFER, cut(fill(texts.rateLimited(), values)), Reason.RATE_LIMITED,
                 reg.registrationId(), reg.cidr());
     }
 
-    private Decision reject(String template, Reason reason, String client, long registration, Cidr network,
+    private Decision reject(String template, Reason reason, IpAddress client, long registration, Cidr network,
                             String why, String until) {
-        Map<String, String> values = values(client, registration, network, why, until);
+        Values values = new Values(client, null, registration, network, why, until, null, null);
         return new Decision(Action.REJECT, cut(fill(template, values)), reason, registration, network);
     }
 
-    private Map<String, String> values(String client, long registration, Cidr network, String why, String until) {
-        Map<String, String> values = new HashMap<>(16);
-        values.put("client", client);
-        values.put("registration", registration == 0 ? "" : "#" + registration);
-        values.put("network", network == null ? "" : network.toDisplayString());
-        values.put("reason", why == null || why.isBlank() ? "no reason given" : Text.oneLine(why));
-        values.put("until", until);
-        values.put("register", texts.register());
-        values.put("postmaster", texts.postmaster());
-        return values;
+    /** A client that is no IP address, shown as sent (made one line). */
+    private Decision reject(String template, Reason reason, String rawClient, long registration, Cidr network,
+                            String why, String until) {
+        Values values = new Values(null, rawClient, registration, network, why, until, null, null);
+        return new Decision(Action.REJECT, cut(fill(template, values)), reason, registration, network);
+    }
+
+    /**
+     * What the placeholders of a text stand for, each built only when the text has it (most have
+     * two or three). {@code limit} and {@code retry} are null outside rate-limit texts: the
+     * placeholder then stays literal.
+     */
+    private record Values(IpAddress address, String rawClient, long registration, Cidr network, String why,
+                          String until, String limit, String retry) {
+    }
+
+    private String value(String name, Values v) {
+        return switch (name) {
+            case "client" -> v.address() != null ? v.address().toString() : v.rawClient();
+            case "registration" -> v.registration() == 0 ? "" : "#" + v.registration();
+            case "network" -> v.network() == null ? "" : v.network().toDisplayString();
+            case "reason" -> v.why() == null || v.why().isBlank() ? "no reason given" : Text.oneLine(v.why());
+            case "until" -> v.until();
+            case "register" -> texts.register();
+            case "postmaster" -> texts.postmaster();
+            case "limit" -> v.limit();
+            case "retry" -> v.retry();
+            default -> null;
+        };
     }
 
     /**
      * Fills {name} placeholders in one pass, so a placeholder inside a value (a block reason, a garbage
      * client address) stays literal text instead of being expanded in turn.
      */
-    private static String fill(String template, Map<String, String> values) {
+    private String fill(String template, Values values) {
         StringBuilder sb = new StringBuilder(template.length() + 64);
         int i = 0;
         while (i < template.length()) {
             int open = template.indexOf('{', i);
             int close = open < 0 ? -1 : template.indexOf('}', open);
-            String value = close < 0 ? null : values.get(template.substring(open + 1, close));
+            String value = close < 0 ? null : value(template.substring(open + 1, close), values);
             if (value == null) {
                 int next = open < 0 ? template.length() : open + 1;
                 sb.append(template, i, next);

@@ -9,7 +9,8 @@ import java.util.Map;
 public record PolicyRequest(Map<String, String> attributes) {
 
     public PolicyRequest {
-        attributes = Map.copyOf(attributes);
+        // PackedAttributes is immutable already (and copying it would decode every attribute).
+        attributes = attributes instanceof PackedAttributes ? attributes : Map.copyOf(attributes);
     }
 
     public static PolicyRequest of(String... namesAndValues) {

@@ -2,8 +2,6 @@ package org.relaygate.policyd;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.parsetools.RecordParser;
-import java.nio.charset.StandardCharsets;
 import org.relaygate.policy.Action;
 import org.relaygate.policy.Decision;
 import org.relaygate.policy.PolicyEngine;
@@ -13,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Postfix connection: lines from the framing go to the {@link PolicyCodec}, each complete request
+ * One Postfix connection: the bytes read go to the {@link PolicyCodec}, each complete request
  * is decided at once on the event loop (the engine is pure and the snapshot in memory), and its reply
  * is written before the next line is looked at, so replies leave in request order.
  *
@@ -29,16 +27,16 @@ final class PolicyConnection {
 
     private final NetSocket socket;
     private final PolicyCodec codec;
-    private final int maxLineLength;
     private final PolicyEngine engine;
     private final SnapshotSource snapshots;
-    private RecordParser parser;
     private boolean closing;
+    /** The bytes of one read, reused: Buffer.getBytes() would allocate a copy per read. */
+    private byte[] scratch = new byte[4096];
+    private final PolicyCodec.Results results = this::onResult;
 
-    PolicyConnection(NetSocket socket, PolicyCodec codec, int maxLineLength, PolicyEngine engine, SnapshotSource snapshots) {
+    PolicyConnection(NetSocket socket, PolicyCodec codec, PolicyEngine engine, SnapshotSource snapshots) {
         this.socket = socket;
         this.codec = codec;
-        this.maxLineLength = maxLineLength;
         this.engine = engine;
         this.snapshots = snapshots;
     }
@@ -52,26 +50,28 @@ final class PolicyConnection {
             closing = true;
             onClose.run();
         });
-        // One more byte than the line may hold, for the "\r" of a "\r\n" line end.
-        parser = RecordParser.newDelimited("\n", socket).maxRecordSize(maxLineLength + 1);
-        parser.exceptionHandler(this::onError);
-        parser.handler(this::onLine);
+        socket.exceptionHandler(this::onError);
+        // The codec frames the bytes itself (no RecordParser): one copy per read instead of a Buffer
+        // and a String per line.
+        socket.handler(this::onData);
     }
 
-    private void onLine(Buffer line) {
+    private void onData(Buffer data) {
         if (closing) {
-            return; // lines already framed after we decided to close
+            return; // bytes already read after we decided to close
         }
-        int length = line.length();
-        int content = length > 0 && line.getByte(length - 1) == '\r' ? length - 1 : length;
-        if (content > maxLineLength) {
-            // A whole over-long line that arrived in one read reaches us framed: same verdict as below.
-            abort("line longer than " + maxLineLength + " bytes");
+        int length = data.length();
+        if (length > scratch.length) {
+            scratch = new byte[Math.max(length, 2 * scratch.length)]; // grows with the reads Netty makes (64 KiB at most)
+        }
+        data.getBytes(0, length, scratch, 0);
+        codec.feed(scratch, 0, length, results);
+    }
+
+    private void onResult(PolicyCodec.Result result) {
+        if (closing) {
             return;
         }
-        // UTF-8, as SMTPUTF8 senders arrive; a malformed byte becomes U+FFFD, which can only make an
-        // attribute unreadable (a client_address that is no address is refused), never grant anything.
-        PolicyCodec.Result result = codec.onLine(line.toString(StandardCharsets.UTF_8));
         if (result instanceof PolicyCodec.Complete complete) {
             answer(complete.request());
         } else if (result instanceof PolicyCodec.Garbled garbled) {
@@ -106,19 +106,14 @@ final class PolicyConnection {
         if (closing) {
             return;
         }
-        if (error instanceof IllegalStateException) {
-            // RecordParser's maxRecordSize: the unfinished line is already too long.
-            abort("line longer than " + maxLineLength + " bytes");
-        } else {
-            log.debug("policy client {}: {}", socket.remoteAddress(), error.toString());
-            closing = true;
-            socket.close();
-        }
+        log.debug("policy client {}: {}", socket.remoteAddress(), error.toString());
+        closing = true;
+        socket.close();
     }
 
     private void abort(String reason) {
         closing = true;
-        parser.pause();
+        socket.pause();
         log.warn("policy client {}: {}; closing the connection without a reply", socket.remoteAddress(), reason);
         socket.close();
     }

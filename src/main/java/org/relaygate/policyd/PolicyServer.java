@@ -88,8 +88,7 @@ public final class PolicyServer {
             return;
         }
         new PolicyConnection(socket, new PolicyCodec(config.policyMaxAttributes(), config.policyMaxLineLength(),
-                config.policyMaxRequestSize()),
-                config.policyMaxLineLength(), engine, snapshots).start(open::decrementAndGet);
+                config.policyMaxRequestSize()), engine, snapshots).start(open::decrementAndGet);
     }
 
     private void logRefusal(NetSocket socket) {

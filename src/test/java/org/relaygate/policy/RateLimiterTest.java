@@ -144,7 +144,7 @@ class RateLimiterTest {
     @ParameterizedTest(name = "recipient_count={0}")
     @CsvSource({"'', 2, 1", "x, 2, 1", "-1, 2, 1", "2, 2, 1", "0, 0, 0", "9999999999, 2, 1"})
     void endOfMessageOnlyTrustsAPlainCount(String count, int recipients, int messages) {
-        RateLimiter l = limiter(0, 0, 0);
+        RateLimiter l = limiter(1000, 0, 0); // a limit far away: counted, never reached
         l.recipient(1, DEFAULT, "a");
         l.recipient(1, DEFAULT, "a");
         l.endOfMessage(1, DEFAULT, "a", count);
@@ -154,7 +154,7 @@ class RateLimiterTest {
 
     @Test
     void aCorrectionComesOffTheSlotItWasCountedIn() {
-        RateLimiter l = limiter(0, 0, 0);
+        RateLimiter l = limiter(1000, 0, 0);
         l.recipient(1, DEFAULT, "old");
         clock.advance(Duration.ofMinutes(10));
         l.recipient(1, DEFAULT, "a");
@@ -264,7 +264,8 @@ class RateLimiterTest {
 
     @Test
     void stateStaysBoundedWithAMillionMessagesAndAMillionRegistrations() {
-        RateLimiter l = new RateLimiter(new LimitSettings(Limits.NONE, Duration.ofHours(1), true, 5), clock, null, 100, 1000);
+        Limits far = new Limits(10_000_000, 0, 10_000_000); // counted, never reached
+        RateLimiter l = new RateLimiter(new LimitSettings(far, Duration.ofHours(1), true, 5), clock, null, 100, 1000);
         for (int i = 0; i < 1_000_000; i++) {
             assertNull(l.recipient(1, DEFAULT, "instance-" + i));
             if (i % 10_000 == 0) {
@@ -335,5 +336,19 @@ class RateLimiterTest {
         assertEquals(3000, total);
         assertEquals(new RateLimiter.WindowCounts(3000, 3000, 8000, 8000), l.counts(1));
         assertEquals(new RateLimiter.WindowCounts(3000, 3000, 8000, 8000), l.counts(2));
+    }
+
+    @Test
+    void aRegistrationWithoutAnyLimitIsNeverCounted() {
+        RateLimiter l = limiter(0, 0, 0);
+        for (long id = 1; id <= 1000; id++) {
+            assertNull(l.recipient(id, DEFAULT, "m" + id));
+        }
+        assertNull(l.endOfMessage(1, DEFAULT, "m1", "1"));
+        assertEquals(0, l.trackedRegistrations());
+        assertEquals(0, l.trackedMessages());
+        RegistrationLimits own = new RegistrationLimits(5, null, null, 0);
+        assertNull(l.recipient(1, own, "a"), "its own limit: counted");
+        assertEquals(1, l.counts(1).recipients());
     }
 }

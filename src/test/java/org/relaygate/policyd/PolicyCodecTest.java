@@ -111,7 +111,7 @@ class PolicyCodecTest {
                 Arguments.of("wrong request type", "request=junk\nclient_address=192.0.2.1\n\n",
                         "request=\"junk\" is not smtpd_access_policy"),
                 Arguments.of("line over the limit", request + "v=" + "x".repeat(MAX_LINE - 1) + "\n\n",
-                        "line longer than 300 characters"));
+                        "line longer than 300 bytes"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -195,5 +195,87 @@ class PolicyCodecTest {
                 + "request=smtpd_access_policy\nclient_address=192.0.2.2\n\n");
         assertEquals(2, twice.stream().filter(r -> r instanceof PolicyCodec.Complete).count(),
                 "the size is counted per request, not per connection");
+    }
+
+    /** Results of feeding the bytes in chunks of the given sizes (cycled), as reads may split them anywhere. */
+    private static List<PolicyCodec.Result> feedBytes(PolicyCodec codec, byte[] bytes, int chunk) {
+        List<PolicyCodec.Result> results = new ArrayList<>();
+        for (int at = 0; at < bytes.length; at += chunk) {
+            codec.feed(bytes, at, Math.min(chunk, bytes.length - at), results::add);
+        }
+        return results;
+    }
+
+    @Test
+    void framesBytesSplitAnywhereLikeWholeLines() {
+        String transcript = "request=smtpd_access_policy\r\nprotocol_state=RCPT\nclient_address=192.0.2.1\n"
+                + "sender=jörg@example.org\nccert_subject=CN=a=b\n\n"
+                + "\nrequest=smtpd_access_policy\nclient_address=2001:db8::1\ninstance=1.2.3\n\n";
+        byte[] bytes = transcript.getBytes(StandardCharsets.UTF_8);
+        List<Map<String, String>> expected = List.of(
+                Map.of("request", "smtpd_access_policy", "protocol_state", "RCPT", "client_address", "192.0.2.1",
+                        "sender", "jörg@example.org", "ccert_subject", "CN=a=b"),
+                Map.of("request", "smtpd_access_policy", "client_address", "2001:db8::1", "instance", "1.2.3"));
+        for (int chunk = 1; chunk <= bytes.length; chunk++) {
+            List<PolicyCodec.Result> results = feedBytes(codec(), bytes, chunk);
+            int size = chunk;
+            assertEquals(expected, results.stream().map(r -> assertInstanceOf(PolicyCodec.Complete.class, r,
+                    () -> "chunk " + size + ": " + results).request().attributes()).toList(), "chunk " + chunk);
+        }
+    }
+
+    @Test
+    void anUnfinishedLineLongerThanTheBoundGarblesBeforeItEnds() {
+        PolicyCodec codec = codec();
+        List<PolicyCodec.Result> results = new ArrayList<>();
+        byte[] half = ("request=smtpd_access_policy\nv=" + "x".repeat(MAX_LINE / 2)).getBytes(StandardCharsets.UTF_8);
+        codec.feed(half, 0, half.length, results::add);
+        assertEquals(List.of(), results, "nothing decided while the line may still end in time");
+        byte[] more = "x".repeat(MAX_LINE).getBytes(StandardCharsets.UTF_8);
+        codec.feed(more, 0, more.length, results::add);
+        assertEquals(List.of(new PolicyCodec.Garbled("line longer than 300 bytes")), results);
+        codec.feed(new byte[] {'\n', '\n'}, 0, 2, results::add);
+        assertEquals(1, results.size(), "nothing after the verdict");
+    }
+
+    @Test
+    void aLineEndingInCrMayBeOneByteOverTheBoundOnlyForTheCr() {
+        PolicyCodec codec = codec();
+        List<PolicyCodec.Result> results = new ArrayList<>();
+        byte[] line = ("request=smtpd_access_policy\nv=" + "x".repeat(MAX_LINE - 2) + "\r").getBytes(StandardCharsets.UTF_8);
+        for (byte b : line) {
+            codec.feed(new byte[] {b}, 0, 1, results::add);
+        }
+        codec.feed(new byte[] {'\n', '\n'}, 0, 2, results::add);
+        PolicyCodec.Complete complete = assertInstanceOf(PolicyCodec.Complete.class, results.get(0));
+        assertEquals("x".repeat(MAX_LINE - 2), complete.request().get("v"));
+    }
+
+    @Test
+    void repeatedNonAsciiNamesAreCaughtByTheirDecodedForm() {
+        // 0xff and 0xfe both decode to U+FFFD: the same name once decoded, as the String codec saw it.
+        PolicyCodec codec = codec();
+        List<PolicyCodec.Result> results = new ArrayList<>();
+        byte[] bytes = {'r', 'e', 'q', 'u', 'e', 's', 't', '=', 'x', '\n', (byte) 0xff, '=', '1', '\n', (byte) 0xfe, '=', '2', '\n'};
+        codec.feed(bytes, 0, bytes.length, results::add);
+        assertEquals(List.of(new PolicyCodec.Garbled("attribute \"\ufffd\" repeated")), results);
+    }
+
+    @Test
+    void packedAttributesBehaveAsAnImmutableMap() {
+        PolicyCodec.Complete complete = assertInstanceOf(PolicyCodec.Complete.class,
+                outcome("request=smtpd_access_policy\nclient_address=192.0.2.1\nsénder=é\nempty=\n\n"));
+        Map<String, String> attributes = complete.request().attributes();
+        assertEquals(Map.of("request", "smtpd_access_policy", "client_address", "192.0.2.1", "sénder", "é", "empty", ""),
+                attributes);
+        assertEquals("192.0.2.1", complete.request().clientAddress());
+        assertEquals("", complete.request().get("missing"));
+        assertEquals("é", attributes.get("sénder"));
+        assertTrue(attributes.containsKey("empty"));
+        assertFalse(attributes.containsKey("client"));
+        assertEquals(Map.of("request", "smtpd_access_policy", "client_address", "192.0.2.1", "sénder", "é", "empty", "")
+                .hashCode(), attributes.hashCode());
+        org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class, () -> attributes.put("a", "b"));
+        org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class, attributes::clear);
     }
 }
