@@ -21,10 +21,10 @@ import org.relaygate.policy.RegistrationStatus;
  * <p>The registry's contract holds as for any other change: registry_meta is locked first (writers
  * queue there), the checks of {@code register} run against the locked registry
  * ({@link ImportConflicts}), every row gets its audit_log row with the text {@link AuditTrigger}
- * writes, the cidr columns are filled by {@link CidrColumnsTrigger} itself, and the revision is
- * bumped (once) so a running server reloads. Only the per-row audit INSERTs and the per-statement
- * revision bumps are replaced (the session flag {@link BulkMode}): this class writes the same
- * audit rows many per statement. ACTIVE rows are inserted ACTIVE with approved_at/approved_by set;
+ * writes, the cidr columns hold what {@link CidrColumnsTrigger} would store (the canonical text and
+ * {@link NetworkRange#of}), and the revision is bumped (once) so a running server reloads. The
+ * per-row trigger work is switched off for this session only ({@link BulkMode}) and done here
+ * many rows per statement: trigger calls and one audit INSERT per row cost ~0.2 ms a row. ACTIVE rows are inserted ACTIVE with approved_at/approved_by set;
  * as for any registration inserted ACTIVE, the outbox trigger (AFTER UPDATE) queues no notice.
  */
 public final class BulkImport {
@@ -219,7 +219,8 @@ public final class BulkImport {
             addressesTable = TableColumns.tableName("REGISTRATION_ADDRESSES");
             registrations = new MultiRowInsert(conn, "registrations", REGISTRATION_COLUMNS,
                     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", CHUNK, true);
-            addresses = new MultiRowInsert(conn, "registration_addresses", "registration_id, cidr", "(?, ?)", CHUNK, true);
+            addresses = new MultiRowInsert(conn, "registration_addresses", "registration_id, cidr, family, range_start, range_end",
+                    "(?, ?, ?, ?, ?)", CHUNK, true);
             audit = new MultiRowInsert(conn, "audit_log", "actor, source, table_name, row_id, operation, new_value",
                     "(?, ?, ?, ?, 'INSERT', ?)", 2 * CHUNK, false);
         }
@@ -240,7 +241,9 @@ public final class BulkImport {
             List<Long> owners = new ArrayList<>(chunk.size());
             for (int i = 0; i < chunk.size(); i++) {
                 for (Cidr cidr : chunk.get(i).valid().addresses()) {
-                    addressValues.add(new Object[] {ids[i], cidr.toString()});
+                    // What CidrColumnsTrigger stores: the canonical text and NetworkRange.of's columns.
+                    NetworkRange range = NetworkRange.of(cidr);
+                    addressValues.add(new Object[] {ids[i], cidr.toString(), range.family(), range.start(), range.end()});
                     cidrs.add(cidr.toString());
                     owners.add(ids[i]);
                 }

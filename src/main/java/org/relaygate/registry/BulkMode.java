@@ -9,7 +9,7 @@ import org.h2.value.Value;
 
 /**
  * The session flag of {@code relaygate import}'s bulk path: while {@code @relaygate_bulk_import}
- * is TRUE, the audit and revision triggers leave their work to the importer, which writes the same
+ * is TRUE, the audit, cidr-column and revision triggers leave their work to the importer, which writes the same
  * audit rows set-wise and bumps the revision once (see {@link BulkImport}). The flag is read from
  * the H2 session directly: a SELECT per row would cost what the bulk path saves. Not a security
  * boundary: a session that may write the tables may write audit_log too.
