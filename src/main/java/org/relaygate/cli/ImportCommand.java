@@ -103,9 +103,11 @@ final class ImportCommand extends RegistryCommand {
         }
     }
 
+    private long started;
+
     @Override
     int run(Registry registry) throws IOException {
-        long started = System.nanoTime();
+        started = System.nanoTime();
         RegistrationImport rows = new RegistrationImport(config(), LocalDate.now());
         String skipped = read(rows);
         BulkImport.Result result;
@@ -117,7 +119,7 @@ final class ImportCommand extends RegistryCommand {
         } catch (RuntimeException e) {
             throw new CommandFailure("import of " + file + " failed, nothing imported: " + ErrorHandler.describe(e), null);
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
+        double seconds = seconds();
         String counts = result.registrations() + (result.registrations() == 1 ? " registration" : " registrations")
                 + " (" + result.addresses() + (result.addresses() == 1 ? " address" : " addresses") + ")";
         if (!result.written()) {
@@ -162,16 +164,20 @@ final class ImportCommand extends RegistryCommand {
         return new CommandFailure(file + " " + e.getMessage() + " (nothing imported)", e);
     }
 
+    private double seconds() {
+        return (System.nanoTime() - started) / 1e9;
+    }
+
     private void progressRead(int n) {
         if (n % PROGRESS_EVERY == 0) {
-            err().println("import: " + n + " registrations read and checked");
+            err().printf(Locale.ROOT, "import: %d registrations read and checked (%.1f s)%n", n, seconds());
             err().flush();
         }
     }
 
     private void progress(int written) {
         if (written % PROGRESS_EVERY == 0) {
-            err().println("import: " + written + " registrations written");
+            err().printf(Locale.ROOT, "import: %d registrations written (%.1f s)%n", written, seconds());
             err().flush();
         }
     }

@@ -7,11 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import org.relaygate.importing.ImportLineException;
 import org.relaygate.policy.Cidr;
-import org.relaygate.policy.RegistrationStatus;
 
 /**
  * Writes a validated {@link RegistrationImport} in ONE transaction: all of it or, on any failure
@@ -40,7 +38,7 @@ public final class BulkImport {
     }
 
     static final int CHUNK = 500;
-    private static final String REGISTRATION_COLUMNS = "unit, contact_email, device, reason, signed_by, signed_on, status,"
+    static final String REGISTRATION_COLUMNS = "unit, contact_email, device, reason, signed_by, signed_on, status,"
             + " created_at, updated_at, approved_at, approved_by, notes";
     private static final String LIVE_ADDRESSES = "SELECT a.registration_id, a.family, a.range_start, a.range_end, a.cidr"
             + " FROM registration_addresses a JOIN registrations r ON r.id = a.registration_id WHERE r.status <> 'REVOKED'";
@@ -188,140 +186,6 @@ public final class BulkImport {
             conn.rollback();
         } catch (SQLException e) {
             // Closing the connection rolls back as well.
-        }
-    }
-
-    /**
-     * The three multi-row INSERTs of each chunk: registrations, their addresses (with the new
-     * registration ids), then one audit row for each of those rows (with their new ids).
-     */
-    private static final class BulkRows implements AutoCloseable {
-
-        private final OffsetDateTime now;
-        private final SessionActor who;
-        private final TableColumns registrationColumns;
-        private final TableColumns addressColumns;
-        private final String registrationsTable;
-        private final String addressesTable;
-        private final MultiRowInsert registrations;
-        private final MultiRowInsert addresses;
-        private final MultiRowInsert audit;
-        private long firstId;
-        private long lastId;
-
-        BulkRows(Connection conn, OffsetDateTime now, SessionActor who) throws SQLException {
-            this.now = now;
-            this.who = who;
-            String schema = conn.getSchema();
-            registrationColumns = TableColumns.read(conn, schema, "REGISTRATIONS");
-            addressColumns = TableColumns.read(conn, schema, "REGISTRATION_ADDRESSES");
-            registrationsTable = TableColumns.tableName("REGISTRATIONS");
-            addressesTable = TableColumns.tableName("REGISTRATION_ADDRESSES");
-            registrations = new MultiRowInsert(conn, "registrations", REGISTRATION_COLUMNS,
-                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", CHUNK, true);
-            addresses = new MultiRowInsert(conn, "registration_addresses", "registration_id, cidr, family, range_start, range_end",
-                    "(?, ?, ?, ?, ?)", CHUNK, true);
-            audit = new MultiRowInsert(conn, "audit_log", "actor, source, table_name, row_id, operation, new_value",
-                    "(?, ?, ?, ?, 'INSERT', ?)", 2 * CHUNK, false);
-        }
-
-        void write(List<RegistrationImport.Row> chunk) throws SQLException {
-            List<Object[]> values = new ArrayList<>(chunk.size());
-            for (RegistrationImport.Row row : chunk) {
-                values.add(registrationValues(row));
-            }
-            long[] ids = registrations.insert(values);
-            if (firstId == 0) {
-                firstId = ids[0];
-            }
-            lastId = ids[ids.length - 1];
-
-            List<Object[]> addressValues = new ArrayList<>(chunk.size());
-            List<String> cidrs = new ArrayList<>(chunk.size());
-            List<Long> owners = new ArrayList<>(chunk.size());
-            for (int i = 0; i < chunk.size(); i++) {
-                for (Cidr cidr : chunk.get(i).valid().addresses()) {
-                    // What CidrColumnsTrigger stores: the canonical text and NetworkRange.of's columns.
-                    NetworkRange range = NetworkRange.of(cidr);
-                    addressValues.add(new Object[] {ids[i], cidr.toString(), range.family(), range.start(), range.end()});
-                    cidrs.add(cidr.toString());
-                    owners.add(ids[i]);
-                }
-            }
-            long[] addressIds = addresses.insert(addressValues);
-
-            List<Object[]> auditRows = new ArrayList<>(chunk.size() + addressIds.length);
-            for (int i = 0; i < chunk.size(); i++) {
-                auditRows.add(auditRow(registrationsTable, ids[i], AuditValues.row(registrationColumns,
-                        registrationRow(ids[i], chunk.get(i)))));
-            }
-            for (int i = 0; i < addressIds.length; i++) {
-                auditRows.add(auditRow(addressesTable, addressIds[i], AuditValues.row(addressColumns,
-                        addressRow(addressIds[i], owners.get(i), cidrs.get(i)))));
-            }
-            audit.insert(auditRows);
-        }
-
-        private Object[] registrationValues(RegistrationImport.Row row) {
-            RegistrationRules.Valid v = row.valid();
-            boolean active = row.status() == RegistrationStatus.ACTIVE;
-            return new Object[] {v.unit(), v.contactEmail(), v.device(), v.reason(), v.signedBy(), v.signedOn(),
-                row.status().name(), now, now, active ? now : null, active ? who.name() : null, v.notes()};
-        }
-
-        /** The row as the audit trigger would see it after the INSERT (columns the import leaves alone are NULL). */
-        private Object[] registrationRow(long id, RegistrationImport.Row row) {
-            RegistrationRules.Valid v = row.valid();
-            boolean active = row.status() == RegistrationStatus.ACTIVE;
-            Object[] r = new Object[registrationColumns.size()];
-            put(r, registrationColumns, "id", id);
-            put(r, registrationColumns, "unit", v.unit());
-            put(r, registrationColumns, "contact_email", v.contactEmail());
-            put(r, registrationColumns, "device", v.device());
-            put(r, registrationColumns, "reason", v.reason());
-            put(r, registrationColumns, "signed_by", v.signedBy());
-            put(r, registrationColumns, "signed_on", v.signedOn());
-            put(r, registrationColumns, "status", row.status().name());
-            put(r, registrationColumns, "created_at", now);
-            put(r, registrationColumns, "updated_at", now);
-            put(r, registrationColumns, "approved_at", active ? now : null);
-            put(r, registrationColumns, "approved_by", active ? who.name() : null);
-            put(r, registrationColumns, "notes", v.notes());
-            return r;
-        }
-
-        private Object[] addressRow(long id, long registrationId, String cidr) {
-            Object[] r = new Object[addressColumns.size()];
-            put(r, addressColumns, "id", id);
-            put(r, addressColumns, "registration_id", registrationId);
-            put(r, addressColumns, "cidr", cidr);
-            return r;
-        }
-
-        private static void put(Object[] row, TableColumns columns, String name, Object value) {
-            int i = columns.indexOf(name);
-            if (i >= 0) {
-                row[i] = value;
-            }
-        }
-
-        private Object[] auditRow(String table, long rowId, String newValue) {
-            return new Object[] {who.name(), who.source(), table, rowId, newValue};
-        }
-
-        long firstId() {
-            return firstId;
-        }
-
-        long lastId() {
-            return lastId;
-        }
-
-        @Override
-        public void close() throws SQLException {
-            registrations.close();
-            addresses.close();
-            audit.close();
         }
     }
 }
