@@ -58,7 +58,8 @@ public final class BulkImport {
      */
     public static Result run(String jdbcUrl, RegistrationImport rows, Actor actor, String summary, boolean dryRun,
                              Progress progress) {
-        try (Connection conn = DriverManager.getConnection(jdbcUrl)) {
+        try (Connection conn = DriverManager.getConnection(jdbcUrl);
+             BulkCache cache = dryRun ? null : BulkCache.raise(conn)) {
             conn.setAutoCommit(false);
             try {
                 Result result = new BulkImport(conn, actor).work(rows, summary, dryRun, progress);
