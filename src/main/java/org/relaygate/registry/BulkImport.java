@@ -37,7 +37,7 @@ public final class BulkImport {
         void written(int registrations);
     }
 
-    static final int CHUNK = 500;
+    static final int CHUNK = 2000;
     static final String REGISTRATION_COLUMNS = "unit, contact_email, device, reason, signed_by, signed_on, status,"
             + " created_at, updated_at, approved_at, approved_by, notes";
     private static final String LIVE_ADDRESSES = "SELECT a.registration_id, a.family, a.range_start, a.range_end, a.cidr"
