@@ -58,8 +58,7 @@ public final class BulkImport {
      */
     public static Result run(String jdbcUrl, RegistrationImport rows, Actor actor, String summary, boolean dryRun,
                              Progress progress) {
-        try (Connection conn = DriverManager.getConnection(jdbcUrl);
-             BulkCache cache = dryRun ? null : BulkCache.raise(conn)) {
+        try (Connection conn = DriverManager.getConnection(jdbcUrl)) {
             conn.setAutoCommit(false);
             try {
                 Result result = new BulkImport(conn, actor).work(rows, summary, dryRun, progress);
