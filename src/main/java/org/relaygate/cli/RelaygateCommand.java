@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             CommandLine.HelpCommand.class,
             ServeCommand.class,
             RegisterCommand.class,
+            ImportCommand.class,
             StatusCommands.Approve.class,
             StatusCommands.Suspend.class,
             StatusCommands.Revoke.class,

@@ -34,6 +34,9 @@ public final class CidrColumnsTrigger implements Trigger {
 
     @Override
     public void fire(Connection conn, Object[] oldRow, Object[] newRow) throws SQLException {
+        if (BulkMode.on(conn)) {
+            return; // relaygate import sends these columns itself, from the same NetworkRange.of (BulkImport)
+        }
         Cidr parsed = parse(newRow[cidr]);
         NetworkRange range = NetworkRange.of(parsed);
         newRow[cidr] = parsed.toString();

@@ -23,6 +23,9 @@ public final class RevisionTrigger implements Trigger {
 
     @Override
     public void fire(Connection conn, Object[] oldRow, Object[] newRow) throws SQLException {
+        if (BulkMode.on(conn)) {
+            return; // relaygate import bumps the revision once, at its end (BulkImport)
+        }
         SessionLocal session = localSession(conn);
         boolean autoCommit = session != null && session.getAutoCommit();
         if (autoCommit) {
