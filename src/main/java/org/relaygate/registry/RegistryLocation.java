@@ -34,6 +34,9 @@ final class RegistryLocation {
         if (System.getProperty("h2.bindAddress") == null) {
             System.setProperty("h2.bindAddress", "127.0.0.1");
         }
+        if (System.getProperty("h2.objectCache") == null) {
+            System.setProperty("h2.objectCache", "false"); // as Main: see there
+        }
     }
 
     /** The JDBC URL for config.db(), creating the directory (owner-only) when it is a path. */
