@@ -23,6 +23,10 @@ public final class BenchMain {
         boolean quick = "1".equals(System.getenv("BENCH_QUICK"));
         String include = args.length > 0 ? args[0] : "org\\.relaygate\\.bench\\..*Benchmark\\..*";
         ChainedOptionsBuilder options = new OptionsBuilder().include(include).shouldFailOnError(true);
+        String jvmArgs = System.getenv("BENCH_JVM_ARGS"); // e.g. -XX:-UseTransparentHugePages, to compare
+        if (jvmArgs != null && !jvmArgs.isBlank()) {
+            options.jvmArgsAppend(jvmArgs.trim().split("\\s+"));
+        }
         if (quick) {
             options.warmupIterations(1).measurementIterations(2)
                     .warmupTime(TimeValue.milliseconds(500)).measurementTime(TimeValue.milliseconds(500));

@@ -26,7 +26,7 @@ import org.relaygate.policy.Snapshot;
  * index and then the revoked one).
  */
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g", "-XX:+UseTransparentHugePages"}) // as serve runs
 @Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 6, time = 1)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
