@@ -9,6 +9,8 @@ import java.util.List;
 import org.relaygate.config.HostPort;
 import org.relaygate.config.RelaygateConfig;
 import org.relaygate.delivery.RelayQueue;
+import org.relaygate.metrics.Metrics;
+import org.relaygate.metrics.ServiceGauges;
 import org.relaygate.notify.Mailer;
 import org.relaygate.policy.Decision;
 import org.relaygate.policy.PolicyEngine;
@@ -19,6 +21,8 @@ import org.relaygate.policyd.PolicyServer;
 import org.relaygate.registry.Registry;
 import org.relaygate.registry.SnapshotWatcher;
 import org.relaygate.smtp.SmtpServer;
+import org.relaygate.web.WebContext;
+import org.relaygate.web.WebServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,11 +44,15 @@ public final class RelaygateService {
     private final Registry registry;
     private final SnapshotWatcher watcher;
     private final PolicyEngine engine;
+    private final Metrics metrics = new Metrics();
     // Set while starting, each before its own start, so that a failed start closes it too.
     private volatile PolicyServer policyServer;
     private volatile RelayQueue queue;
     private volatile Mailer mailer;
     private volatile SmtpServer smtpServer;
+    private volatile WebServer webServer;
+    // true once every configured listener is up; false again as soon as stopping begins
+    private volatile boolean ready;
     private Future<Void> stopped;
 
     private RelaygateService(Vertx vertx, RelaygateConfig config, Registry registry) {
@@ -75,6 +83,7 @@ public final class RelaygateService {
                     .compose(v -> service.startMailer())
                     .compose(v -> service.startPolicyServer())
                     .compose(v -> service.startSmtpServer())
+                    .compose(v -> service.startWebServer())
                     .map(v -> service.announce())
                     .recover(failure -> service.stop().transform(v -> Future.<RelaygateService>failedFuture(failure)));
         });
@@ -117,6 +126,19 @@ public final class RelaygateService {
         return smtpServer.start().mapEmpty();
     }
 
+    /** The web listener starts last: /health answers ready only once the rest is up. */
+    private Future<Void> startWebServer() {
+        if (!config.http().enabled()) {
+            return Future.succeededFuture();
+        }
+        webServer = new WebServer(new WebContext(vertx, config, registry, watcher, metrics, gauges()));
+        return webServer.start().mapEmpty();
+    }
+
+    private ServiceGauges gauges() {
+        return () -> ready;
+    }
+
     /**
      * The limiter's report that a registration went far past its limits (on an event loop: start the
      * work, return at once). Idempotent: the registry suspends only an ACTIVE registration, and the
@@ -143,6 +165,7 @@ public final class RelaygateService {
     }
 
     private RelaygateService announce() {
+        ready = true;
         // Tests and scripts parse these lines: keep "policy server listening on " and "smtp relay listening on ".
         if (policyServer != null) {
             log.info("policy server listening on {}", new HostPort(config.policyListen().host(), policyPort()));
@@ -150,6 +173,9 @@ public final class RelaygateService {
         if (smtpServer != null) {
             log.info("smtp relay listening on {}{}", new HostPort(config.smtp().listen().host(), smtpPort()),
                     config.smtp().tlsEnabled() ? " (STARTTLS offered)" : "");
+        }
+        if (webServer != null) {
+            log.info("web listening on {}", new HostPort(config.http().listen().host(), httpPort()));
         }
         if (!snapshot().institutionNetworksConfigured()) {
             log.warn("no institution network configured: any address may be registered; add them with `relaygate networks add CIDR`");
@@ -173,6 +199,18 @@ public final class RelaygateService {
         return smtpServer.actualPort();
     }
 
+    /** The web listener's bound port (useful with port 0). */
+    public int httpPort() {
+        if (webServer == null) {
+            throw new IllegalStateException("the web listener is off (http.listen=off)");
+        }
+        return webServer.actualPort();
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
     public Snapshot snapshot() {
         return watcher.current();
     }
@@ -184,6 +222,7 @@ public final class RelaygateService {
      * A step that fails is logged and the next one still runs.
      */
     public synchronized Future<Void> stop() {
+        ready = false;
         if (stopped == null) {
             stopped = closeListeners()
                     .transform(v -> step("stopping the mailer", mailer == null ? null : mailer.stop()))
@@ -203,6 +242,9 @@ public final class RelaygateService {
         }
         if (smtpServer != null) {
             closing.add(step("closing the SMTP relay", smtpServer.close()));
+        }
+        if (webServer != null) {
+            closing.add(step("closing the web listener", webServer.close()));
         }
         return Future.join(closing).mapEmpty();
     }

@@ -40,6 +40,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Where the SMTP relay listens (smtp.listen, default: off).")
     String smtpListen;
 
+    @Option(names = "--http-listen", paramLabel = "HOST:PORT|off",
+            description = "Where the web pages, JSON API, /metrics and /health listen (http.listen, default: off).")
+    String httpListen;
+
     @Option(names = "--next-hop", paramLabel = "HOST:PORT",
             description = "Relay every message to this smarthost (delivery.next-hop, default: none: each recipient domain's MX).")
     String nextHop;
@@ -53,6 +57,7 @@ final class ServeCommand implements Callable<Integer> {
         Map<String, String> flags = new HashMap<>();
         flags.put("policy.listen", policyListen);
         flags.put("smtp.listen", smtpListen);
+        flags.put("http.listen", httpListen);
         flags.put("delivery.next-hop", nextHop);
         flags.put("spool.dir", spool);
         return ((RelaygateCommand) spec.root().userObject()).configWith(flags);

@@ -46,7 +46,10 @@ public record RelaygateConfig(
         int registryDeltaMaxChanges,
         // the safety net: a full reload this often even without changes (catches what bypasses the
         // triggers, e.g. TRUNCATE)
-        Duration registryFullReloadInterval) {
+        Duration registryFullReloadInterval,
+        HttpSettings http,
+        // where log lines go: "stderr" (the default), "stdout", or a file path (appended to)
+        String logOutput) {
 
     /** Every key with its default, in README order. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -120,6 +123,18 @@ public record RelaygateConfig(
         d.put("mail.poll-interval", "1s");
         d.put("mail.retry-initial", "30s");
         d.put("mail.max-attempts", "10");
+        // the web listener (issue 7): off unless configured; see HttpSettings
+        d.put("http.listen", "off");
+        d.put("http.max-body-size", "65536");
+        d.put("http.max-connections", "256");
+        d.put("http.idle-timeout", "60s");
+        d.put("http.submissions-per-hour", "5");
+        d.put("http.postmaster-password-hash", "");
+        d.put("http.session-timeout", "30m");
+        d.put("http.secure-cookies", "on");
+        d.put("http.tls-cert", "");
+        d.put("http.tls-key", "");
+        d.put("log.output", "stderr");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -230,7 +245,28 @@ public record RelaygateConfig(
                 intIn(v, "registry.min-prefix-v6", 0, 128),
                 texts, smtp, delivery, limits(v), mail(v, smtp.hostname()),
                 intIn(v, "registry.delta-max-changes", 0, 10_000_000),
-                duration(v, "registry.full-reload-interval"));
+                duration(v, "registry.full-reload-interval"),
+                http(v),
+                nonEmpty(v, "log.output"));
+    }
+
+    /** The http.* block. */
+    private static HttpSettings http(Map<String, String> v) {
+        HttpSettings http = new HttpSettings(
+                hostPortOrOff(v, "http.listen"),
+                intIn(v, "http.max-body-size", 1024, 16 << 20),
+                intIn(v, "http.max-connections", 1, 1_000_000),
+                duration(v, "http.idle-timeout"),
+                intIn(v, "http.submissions-per-hour", 0, 1_000_000),
+                v.getOrDefault("http.postmaster-password-hash", "").strip(),
+                duration(v, "http.session-timeout"),
+                onOff(v, "http.secure-cookies"),
+                v.getOrDefault("http.tls-cert", "").strip(),
+                v.getOrDefault("http.tls-key", "").strip());
+        if (http.tlsCert().isEmpty() != http.tlsKey().isEmpty()) {
+            throw new IllegalArgumentException("http.tls-cert and http.tls-key go together: set both or neither");
+        }
+        return http;
     }
 
     /** The limits.* block. */
@@ -284,14 +320,21 @@ public record RelaygateConfig(
     public RelaygateConfig withPolicyListen(HostPort listen) {
         return new RelaygateConfig(db, listen, policyMaxLineLength, policyMaxAttributes, policyMaxRequestSize, policyIdleTimeout,
                 policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts, smtp, delivery, limits, mail,
-                registryDeltaMaxChanges, registryFullReloadInterval);
+                registryDeltaMaxChanges, registryFullReloadInterval, http, logOutput);
     }
 
     /** A copy on another registry, for tests. */
     public RelaygateConfig withDb(String newDb) {
         return new RelaygateConfig(newDb, policyListen, policyMaxLineLength, policyMaxAttributes, policyMaxRequestSize, policyIdleTimeout,
                 policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts, smtp, delivery, limits, mail,
-                registryDeltaMaxChanges, registryFullReloadInterval);
+                registryDeltaMaxChanges, registryFullReloadInterval, http, logOutput);
+    }
+
+    /** A copy with other web settings, for tests and for {@code --http-listen}. */
+    public RelaygateConfig withHttp(HttpSettings newHttp) {
+        return new RelaygateConfig(db, policyListen, policyMaxLineLength, policyMaxAttributes, policyMaxRequestSize, policyIdleTimeout,
+                policyMaxConnections, registryPollInterval, minPrefixV4, minPrefixV6, texts, smtp, delivery, limits, mail,
+                registryDeltaMaxChanges, registryFullReloadInterval, newHttp, logOutput);
     }
 
     /**

@@ -66,7 +66,7 @@ class RelaygateConfigTest {
 
     @Test
     void everyKeyHasAnEnvironmentName() {
-        assertEquals(62, RelaygateConfig.DEFAULTS.size());
+        assertEquals(73, RelaygateConfig.DEFAULTS.size());
         for (String key : RelaygateConfig.DEFAULTS.keySet()) {
             assertTrue(RelaygateConfig.envName(key).matches("RELAYGATE_[A-Z0-9_]+"), key);
         }

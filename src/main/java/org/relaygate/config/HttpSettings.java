@@ -1,0 +1,37 @@
+package org.relaygate.config;
+
+import java.time.Duration;
+
+/**
+ * The web listener ({@code http.*} keys): the public registration form, the postmaster's pages, the
+ * JSON API, {@code /metrics} and {@code /health}. {@code listen} is null when it is off (the
+ * default). {@code postmasterPasswordHash} is empty when no postmaster may log in (the pages and the
+ * API then refuse every login); {@code tlsCert}/{@code tlsKey} are empty for plain HTTP (behind a
+ * TLS-terminating proxy, or on loopback).
+ */
+public record HttpSettings(
+        HostPort listen,
+        int maxBodySize,
+        int maxConnections,
+        Duration idleTimeout,
+        // registration forms accepted per client address per hour (the public form's own bound)
+        int submissionsPerHour,
+        String postmasterPasswordHash,
+        Duration sessionTimeout,
+        // cookies carry the Secure flag (browsers keep them only over HTTPS or on localhost)
+        boolean secureCookies,
+        String tlsCert,
+        String tlsKey) {
+
+    public boolean enabled() {
+        return listen != null;
+    }
+
+    public boolean tlsEnabled() {
+        return !tlsCert.isEmpty() && !tlsKey.isEmpty();
+    }
+
+    public boolean postmasterLoginEnabled() {
+        return !postmasterPasswordHash.isEmpty();
+    }
+}

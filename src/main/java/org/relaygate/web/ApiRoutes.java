@@ -1,0 +1,13 @@
+package org.relaygate.web;
+
+import io.vertx.ext.web.Router;
+
+/** Contract stub (issue 7): filled in by its owner. */
+final class ApiRoutes {
+
+    private ApiRoutes() {
+    }
+
+    static void mount(Router router, WebContext context) {
+    }
+}
