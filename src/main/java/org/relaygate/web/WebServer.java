@@ -76,8 +76,9 @@ public final class WebServer {
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(MAX_HEADER_SIZE)
-                .setMaxFormAttributeSize(settings.maxBodySize())
-                .setMaxFormBufferedBytes(settings.maxBodySize())
+                // above the body limit, so an oversized form is the BodyHandler's 413, not a decoder's 400
+                .setMaxFormAttributeSize(2 * settings.maxBodySize())
+                .setMaxFormBufferedBytes(2 * settings.maxBodySize())
                 .setMaxFormFields(MAX_FORM_FIELDS)
                 // responses are small; compression over TLS invites BREACH-style guessing of the CSRF token
                 .setCompressionSupported(false);
