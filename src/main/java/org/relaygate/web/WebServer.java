@@ -100,7 +100,7 @@ public final class WebServer {
         OpsRoutes.mount(router, context);
         ApiRoutes.mount(router, context);
         sessions = LocalSessionStore.create(context.vertx(), "relaygate.sessions." + UUID.randomUUID());
-        SessionHandler session = SessionHandler.create(sessions)
+        SessionHandler session = SessionHandler.create(new BoundedSessionStore(sessions, BoundedSessionStore.MAX_SESSIONS))
                 .setSessionCookieName(SESSION_COOKIE)
                 .setCookieHttpOnlyFlag(true)
                 .setCookieSameSite(CookieSameSite.STRICT)
