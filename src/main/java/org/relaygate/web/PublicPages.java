@@ -99,6 +99,7 @@ final class PublicPages {
 
     private void tooMany(RoutingContext ctx, String client, int perHour) {
         log.info("client={} web-registration refused=submissions-per-hour limit={}", client, perHour);
+        ctx.response().putHeader("Retry-After", String.valueOf(SubmissionLimiter.WINDOW.toSeconds()));
         Html.send(ctx, 429, RegistrationPage.tooMany(perHour));
     }
 
