@@ -17,7 +17,7 @@ public record HttpSettings(
         int maxBodySize,
         int maxConnections,
         Duration idleTimeout,
-        // registration forms accepted per client address per hour (the public form's own bound)
+        // registrations accepted per client address per hour, the public form and POST /api/registrations together
         int submissionsPerHour,
         String postmasterPasswordHash,
         Duration sessionTimeout,
