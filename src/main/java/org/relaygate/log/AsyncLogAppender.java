@@ -62,6 +62,15 @@ public final class AsyncLogAppender extends UnsynchronizedAppenderBase<ILoggingE
         this.closeOnStop = true;
     }
 
+    /**
+     * One write(2) per batch (flushed once per batch); a buffer only ever flushes whole lines
+     * (a line longer than the buffer goes out in one write), so writers sharing a file in O_APPEND
+     * mode never split each other's lines.
+     */
+    static OutputStream buffered(OutputStream out) {
+        return new BufferedOutputStream(out, 1 << 16);
+    }
+
     int queueSize() {
         return queueSize;
     }
@@ -86,9 +95,8 @@ public final class AsyncLogAppender extends UnsynchronizedAppenderBase<ILoggingE
             return;
         }
         if (out == null) {
-            out = new FileOutputStream(FileDescriptor.err);
+            out = buffered(new FileOutputStream(FileDescriptor.err));
         }
-        out = new BufferedOutputStream(out, 1 << 16); // one write(2) per batch; whole lines, so O_APPEND writers never split one
         queue = new ArrayBlockingQueue<>(queueSize);
         writer = new Thread(this::writeLoop, "log-writer-" + name);
         writer.setDaemon(true);

@@ -70,8 +70,8 @@ public final class LogOutput {
             if (old instanceof AsyncLogAppender async) {
                 AsyncLogAppender next = new AsyncLogAppender();
                 next.setQueueSize(async.queueSize());
-                next.setOutput(file ? decisions : new NonClosing(new FileOutputStream(
-                        STDOUT.equals(target) ? FileDescriptor.out : FileDescriptor.err)));
+                next.setOutput(AsyncLogAppender.buffered(file ? decisions : new NonClosing(new FileOutputStream(
+                        STDOUT.equals(target) ? FileDescriptor.out : FileDescriptor.err))));
                 swap(decisionLogger, async, next, context, encoder(context, async.encoder()));
             }
         }
