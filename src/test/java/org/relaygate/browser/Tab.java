@@ -108,7 +108,7 @@ public final class Tab {
         JsonObject thrown = result.getJsonObject("exceptionDetails");
         if (thrown != null) {
             JsonObject exception = thrown.getJsonObject("exception", new JsonObject());
-            throw new AssertionError("in the page (" + url() + "): " + exception.getString("description", thrown.getString("text"))
+            throw new AssertionError("in the page (" + url() + ", HTTP " + status + "): " + exception.getString("description", thrown.getString("text"))
                     + "\n  script: " + script);
         }
         return result.getJsonObject("result").getValue("value");
