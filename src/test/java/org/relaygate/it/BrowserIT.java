@@ -116,10 +116,11 @@ class BrowserIT {
     @Test
     void registerLoginApproveAndThePolicyServerAnswersOk() throws Exception {
         Tab tab = cdp.newTab();
-        long id = register(tab);
-        logInAsPostmaster(tab, id);
-        approve(tab, id);
         try (PolicyClient postfix = PolicyClient.connect(service.policyPort())) {
+            long id = register(tab);
+            assertTrue(postfix.ask(rcpt(DEVICE_ADDRESS)).startsWith("action=REJECT "), "no relaying while pending");
+            logInAsPostmaster(tab, id);
+            approve(tab, id);
             Duration took = untilOk(postfix, DEVICE_ADDRESS);
             System.out.printf("BrowserIT: %s answered OK %d ms after the approval page%n", DEVICE_ADDRESS, took.toMillis());
             assertTrue(postfix.ask(rcpt(UNREGISTERED)).startsWith("action=REJECT "), "an unregistered address is still refused");
@@ -149,6 +150,9 @@ class BrowserIT {
         assertFalse(tab.exists("#contact-error"), "no error for a good field");
         screenshot(tab, "registration-form-errors.png");
 
+        // A fresh form for the good submission: its screenshot is the one docs/ shows, without
+        // the previous errors (resubmitting the corrected page is the same POST to the server).
+        tab.open(base + "/register");
         fillForm(tab, "Physics", DEVICE_ADDRESS);
         screenshot(tab, "registration-form.png");
         tab.click("#submit");
