@@ -70,7 +70,7 @@ public final class CdpSession implements AutoCloseable {
         String targetId = call(null, "Target.createTarget", new JsonObject().put("url", "about:blank")).getString("targetId");
         String sessionId = call(null, "Target.attachToTarget",
                 new JsonObject().put("targetId", targetId).put("flatten", true)).getString("sessionId");
-        return new Tab(this, sessionId);
+        return new Tab(this, targetId, sessionId);
     }
 
     /** Sends a command (to the browser when {@code sessionId} is null) and returns its result, or fails with its error. */

@@ -45,7 +45,7 @@ class CdpSessionIT {
         vertx = Vertx.vertx();
         server = vertx.createHttpServer().requestHandler(CdpSessionIT::handle);
         int port = server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
-        // localhost, not 127.0.0.1: Chromium treats http://localhost as a secure context and keeps Secure cookies there.
+        // localhost: a secure context, where browsers keep Secure cookies over plain HTTP (as relaygate's tests need).
         base = "http://localhost:" + port;
         chromium = Chromium.start();
         cdp = CdpSession.connect(vertx, chromium.webSocketUrl());

@@ -14,13 +14,15 @@ import java.util.Base64;
 public final class Tab {
 
     private final CdpSession cdp;
+    private final String targetId;
     private final String sessionId;
     // The last top-level document's HTTP status (after redirects): written on the event loop
     // before the load event that the test thread waits for.
     private volatile int status;
 
-    Tab(CdpSession cdp, String sessionId) {
+    Tab(CdpSession cdp, String targetId, String sessionId) {
         this.cdp = cdp;
+        this.targetId = targetId;
         this.sessionId = sessionId;
         cdp.on(sessionId, "Network.responseReceived", params -> {
             if ("Document".equals(params.getString("type"))) {
@@ -129,6 +131,11 @@ public final class Tab {
     /** The cookies the browser keeps for a URL (name, value, secure, httpOnly, sameSite, ...). */
     public JsonArray cookies(String url) {
         return call("Network.getCookies", new JsonObject().put("urls", new JsonArray().add(url))).getJsonArray("cookies");
+    }
+
+    /** Closes the tab (the browser and its cookies stay). */
+    public void close() {
+        cdp.call(null, "Target.closeTarget", new JsonObject().put("targetId", targetId));
     }
 
     private JsonObject call(String method, JsonObject params) {

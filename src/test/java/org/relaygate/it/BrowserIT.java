@@ -45,7 +45,8 @@ import org.relaygate.registry.Registry;
  * against what a browser can really send (a form without its token, a form on another site).
  *
  * <p>The pages are reached as {@code http://localhost:PORT}: the session cookies are Secure, and
- * Chromium keeps Secure cookies over plain HTTP only for localhost (a secure context).
+ * browsers keep Secure cookies over plain HTTP only in a secure context, which localhost is
+ * (Chromium 156 treats http://127.0.0.1 the same; localhost is the name every browser agrees on).
  * With {@code -Drelaygate.screenshots=DIR} (scripts/screenshots) the form and the review queue are
  * saved there as PNGs for docs/.
  */
@@ -218,6 +219,7 @@ class BrowserIT {
         Tab attacker = cdp.newTab().open(otherSite + "/approve/" + id);
         attacker.click("#forged");
         assertEquals(403, attacker.status(), "a forged approval from another site");
+        attacker.close();
 
         tab.click("#registration-" + id + " a[href='/postmaster/registrations/" + id + "']");
         assertEquals(page, tab.url());
