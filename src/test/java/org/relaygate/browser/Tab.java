@@ -116,12 +116,13 @@ public final class Tab {
         return result.getJsonObject("result").getValue("value");
     }
 
-    /** A PNG of the whole page, not only the window. */
+    /** A PNG of the whole page (beyond the window when longer), cut below the last content (when shorter). */
     public byte[] screenshot() {
         JsonObject size = call("Page.getLayoutMetrics", new JsonObject()).getJsonObject("cssContentSize");
+        double contentBottom = ((Number) eval("document.body.getBoundingClientRect().bottom + window.scrollY")).doubleValue();
         JsonObject clip = new JsonObject().put("x", 0).put("y", 0)
                 .put("width", Math.ceil(size.getDouble("width")))
-                .put("height", Math.ceil(size.getDouble("height")))
+                .put("height", Math.ceil(Math.min(size.getDouble("height"), contentBottom + 24)))
                 .put("scale", 1);
         String png = call("Page.captureScreenshot", new JsonObject()
                 .put("format", "png").put("captureBeyondViewport", true).put("clip", clip)).getString("data");

@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.spec.KeySpec;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.SecretKeyFactory;
@@ -36,6 +38,7 @@ import org.relaygate.policy.Cidr;
 import org.relaygate.policyd.PolicyClient;
 import org.relaygate.registry.Actor;
 import org.relaygate.registry.NetworkKind;
+import org.relaygate.registry.NewRegistration;
 import org.relaygate.registry.Registry;
 
 /**
@@ -78,7 +81,7 @@ class BrowserIT {
                         "db", dir.toString(), "policy.listen", "127.0.0.1:0"))
                 .withHttp(new HttpSettings(new HostPort("127.0.0.1", 0), 65536, 256, Duration.ofSeconds(60), 5,
                         postmasterPasswordHash(PASSWORD), Duration.ofMinutes(30), true, "", ""));
-        addCampusNetwork(config);
+        seedRegistry(config);
         service = await(RelaygateService.start(vertx, config));
         base = "http://localhost:" + service.httpPort();
         elsewhere = await(vertx.createHttpServer()
@@ -90,11 +93,19 @@ class BrowserIT {
         cdp = CdpSession.connect(vertx, chromium.webSocketUrl());
     }
 
-    /** Registration needs an institution network to register inside (as `relaygate networks add` would). */
-    private static void addCampusNetwork(RelaygateConfig config) throws Exception {
+    /**
+     * The campus network, which registrations must lie inside (as `relaygate networks add` would),
+     * and two older submissions, so that the queue has an order to keep (oldest first).
+     */
+    private static void seedRegistry(RelaygateConfig config) throws Exception {
         Registry admin = await(Registry.open(vertx, config));
         try {
-            await(admin.addNetwork(NetworkKind.INSTITUTION, Cidr.parse(CAMPUS), "campus", new Actor("test", "cli")));
+            Actor cli = new Actor("test", "cli");
+            await(admin.addNetwork(NetworkKind.INSTITUTION, Cidr.parse(CAMPUS), "campus", cli));
+            await(admin.register(new NewRegistration("Chemistry", "chem-it@example.edu", "Mass spectrometer PC",
+                    "vendor software sends plain SMTP only", "Dr. Lee", LocalDate.now(), List.of("192.0.2.30"), null), cli));
+            await(admin.register(new NewRegistration("Library", "library-it@example.edu", "Nagios monitoring",
+                    "runs unattended, no mailbox of its own", "Sam Reed", LocalDate.now(), List.of("192.0.2.40/31"), null), cli));
         } finally {
             await(admin.close());
         }
@@ -197,6 +208,8 @@ class BrowserIT {
         assertEquals(base + "/postmaster", tab.url());
         assertEquals(200, tab.status());
         assertTrue(tab.exists("#queue #registration-" + id), "registration #" + id + " in the review queue");
+        assertEquals("registration-" + id, tab.eval("[...document.querySelectorAll('#queue tr[id]')].pop().id"),
+                "the newest submission last (oldest first)");
         assertSecureCookies(tab);
         screenshot(tab, "review-queue.png");
     }
@@ -248,7 +261,7 @@ class BrowserIT {
     @Test
     void formsWithoutTheirCsrfTokenAreRefused() {
         Tab tab = cdp.newTab().open(base + "/register");
-        fillForm(tab, "Chemistry", "192.0.2.30");
+        fillForm(tab, "Physics", "192.0.2.50");
         tab.eval("document.querySelector('#registration input[name=\"X-XSRF-TOKEN\"]').remove()");
         tab.click("#submit");
         assertEquals(403, tab.status(), "the form without its hidden token");
@@ -302,7 +315,7 @@ class BrowserIT {
                 form = "<form method=\"post\" action=\"" + target + "/register\">"
                         + "<input type=\"hidden\" name=\"X-XSRF-TOKEN\" value=\"made-up\">"
                         + hidden("unit", "Forgery") + hidden("contact", "forger@example.edu")
-                        + hidden("addresses", "192.0.2.40") + hidden("device", "none") + hidden("reason", "none")
+                        + hidden("addresses", "192.0.2.60") + hidden("device", "none") + hidden("reason", "none")
                         + hidden("signed_by", "Nobody") + hidden("signed_on", "2024-05-01") + hidden("attest", "yes");
             }
             return "<!doctype html><title>win a prize</title>" + form + "<button id=\"forged\">Win</button></form>";
