@@ -68,6 +68,8 @@ class CdpSessionIT {
                     .putHeader("Set-Cookie", "sid=s3cr3t; Path=/; Secure; HttpOnly; SameSite=Strict")
                     .putHeader("Content-Type", "text/html; charset=utf-8")
                     .end(FORM);
+            case "GET /long" -> request.response().putHeader("Content-Type", "text/html")
+                    .end("<!doctype html><div style=\"height: 3000px\">tall</div><p>end</p>");
             case "POST /form" -> {
                 request.setExpectMultipart(true);
                 request.endHandler(v -> answerForm(request, request.formAttributes()));
@@ -125,12 +127,16 @@ class CdpSessionIT {
     }
 
     @Test
-    void takesAWholePagePngScreenshot() {
-        byte[] png = cdp.newTab().open(base + "/form").screenshot();
+    void screenshotsAreWholePagesCutBelowTheContent() {
+        int[] shortPage = pngSize(cdp.newTab().open(base + "/form").screenshot());
+        assertTrue(shortPage[0] >= 1000 && shortPage[1] > 40 && shortPage[1] < 400, "the form: " + shortPage[0] + "x" + shortPage[1]);
+        int[] longPage = pngSize(cdp.newTab().open(base + "/long").screenshot());
+        assertTrue(longPage[1] >= 3000, "beyond the 1400 px window: " + longPage[0] + "x" + longPage[1]);
+    }
+
+    private static int[] pngSize(byte[] png) {
         assertEquals(0x89504e47, ByteBuffer.wrap(png, 0, 4).getInt(), "PNG signature");
-        int width = ByteBuffer.wrap(png, 16, 4).getInt(); // IHDR: width, then height
-        int height = ByteBuffer.wrap(png, 20, 4).getInt();
-        assertTrue(width >= 800 && height >= 100, width + "x" + height);
+        return new int[] {ByteBuffer.wrap(png, 16, 4).getInt(), ByteBuffer.wrap(png, 20, 4).getInt()}; // IHDR
     }
 
     @Test
