@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             CommandLine.HelpCommand.class,
             ServeCommand.class,
+            HashPasswordCommand.class,
             RegisterCommand.class,
             ImportCommand.class,
             StatusCommands.Approve.class,

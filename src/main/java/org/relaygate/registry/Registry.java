@@ -182,6 +182,17 @@ public final class Registry {
         return RegistrationSql.list(pool, status).recover(SqlErrors::oneLine);
     }
 
+    /**
+     * The registrations matching the postmaster's search (see {@link SearchQuery}), by id, at most
+     * {@code limit} of them.
+     */
+    public Future<List<Registration>> search(SearchQuery query, int limit) {
+        if (query == null || limit < 1) {
+            return Future.failedFuture(new RegistryException("nothing to search for"));
+        }
+        return SearchSql.search(pool, query, limit).recover(SqlErrors::oneLine);
+    }
+
     /** until may be null (no end). */
     public Future<BlockEntry> block(Cidr cidr, String reason, Instant until, Actor actor) {
         String why;

@@ -1,13 +1,241 @@
 package org.relaygate.web;
 
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
+import org.relaygate.policy.Cidr;
+import org.relaygate.policy.RegistrationStatus;
+import org.relaygate.registry.Actor;
+import org.relaygate.registry.Registration;
+import org.relaygate.registry.RegistryException;
+import org.relaygate.registry.SearchQuery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Contract stub (issue 7): filled in by its owner. */
+/**
+ * The JSON API under {@code /api}, for scripts and tests: the postmaster's operations behind HTTP
+ * Basic auth (user = the actor's name, password = the postmaster password, the same login limiter
+ * as the pages), and the registration form's twin without auth. No cookies, so no CSRF. Errors are
+ * {@code {"error": "..."}}; a refused form is 422 {@code {"errors": {"field": "message"}}}.
+ */
 final class ApiRoutes {
 
-    private ApiRoutes() {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
+    private static final String ACTOR = "relaygate.actor";
+    private static final Pattern ID = Pattern.compile("[0-9]{1,18}");
+
+    private final WebContext context;
+    private final PostmasterAuth auth;
+
+    private ApiRoutes(WebContext context, PostmasterAuth auth) {
+        this.context = context;
+        this.auth = auth;
     }
 
     static void mount(Router router, WebContext context) {
+        ApiRoutes api = new ApiRoutes(context, PostmasterAuth.of(context));
+        // before the auth handler: the public form's twin needs none
+        router.post("/api/registrations").handler(new ApiSubmission(context)::submit);
+        router.route("/api/*").handler(api::authenticate);
+        router.get("/api/registrations").handler(api::list);
+        router.get("/api/registrations/:id").handler(api::show);
+        router.post("/api/registrations/:id/:action").handler(api::action);
+        router.get("/api/search").handler(api::search);
+        router.get("/api/blocks").handler(api::blocks);
+        router.post("/api/blocks").handler(api::block);
+        router.delete("/api/blocks").handler(api::unblock);
+        router.route("/api/*").handler(ctx -> json(ctx, 404, ApiJson.error("no such API endpoint: "
+                + ctx.request().method() + " " + ctx.request().path())));
+    }
+
+    private void authenticate(RoutingContext ctx) {
+        BasicCredentials credentials = BasicCredentials.parse(ctx.request().getHeader("Authorization"));
+        Actor actor = credentials == null ? null : PostmasterAuth.actor(credentials.user());
+        if (actor == null) {
+            unauthorized(ctx, "HTTP Basic auth required: your name as the user, the postmaster password");
+            return;
+        }
+        String client = ctx.request().remoteAddress().host();
+        auth.check(client, credentials.password()).onComplete(done -> {
+            if (done.failed()) {
+                internalError(ctx, done.cause());
+                return;
+            }
+            switch (done.result()) {
+                case OK -> {
+                    ctx.put(ACTOR, actor);
+                    ctx.next();
+                }
+                case WRONG -> {
+                    LOG.warn("api login failed actor={} client={}", actor.name(), client);
+                    unauthorized(ctx, "wrong password");
+                }
+                case LIMITED -> {
+                    ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, auth.retryAfter(client).toSeconds())));
+                    json(ctx, 429, ApiJson.error("too many failed logins from your address: try again later"));
+                }
+                case DISABLED -> unauthorized(ctx, "postmaster login is off: no http.postmaster-password-hash is configured");
+            }
+        });
+    }
+
+    private void list(RoutingContext ctx) {
+        String status = ctx.request().getParam("status");
+        RegistrationStatus which;
+        try {
+            which = status == null || status.isBlank() ? null : RegistrationStatus.parse(status);
+        } catch (IllegalArgumentException e) {
+            json(ctx, 400, ApiJson.error(e.getMessage()));
+            return;
+        }
+        reply(ctx, 200, context.registry().list(which).map(ApiJson::registrations));
+    }
+
+    private void show(RoutingContext ctx) {
+        Long id = id(ctx);
+        if (id != null) {
+            reply(ctx, 200, context.registry().get(id).compose(r -> context.registry().audit(id, PostmasterPages.HISTORY)
+                    .map(history -> {
+                        JsonArray entries = new JsonArray();
+                        history.forEach(e -> entries.add(ApiJson.audit(e)));
+                        return ApiJson.registration(r).put("history", entries);
+                    })));
+        }
+    }
+
+    private void action(RoutingContext ctx) {
+        Long id = id(ctx);
+        JsonObject body = id == null ? null : body(ctx, true);
+        if (body == null) {
+            return;
+        }
+        Actor actor = ctx.get(ACTOR);
+        String reason = body.getValue("reason") instanceof String s ? s : null;
+        Future<Registration> done = switch (ctx.pathParam("action")) {
+            case "approve" -> context.registry().approve(id, actor);
+            case "suspend" -> context.registry().suspend(id, reason, actor);
+            case "revoke" -> context.registry().revoke(id, reason, actor);
+            default -> null;
+        };
+        if (done == null) {
+            json(ctx, 404, ApiJson.error("no such action: " + ctx.pathParam("action") + " (approve, suspend or revoke)"));
+            return;
+        }
+        reply(ctx, 200, done.map(ApiJson::registration));
+    }
+
+    private void search(RoutingContext ctx) {
+        SearchQuery query;
+        try {
+            query = SearchQuery.parse(ctx.request().getParam("q"));
+        } catch (RegistryException e) {
+            json(ctx, 400, ApiJson.error(e.getMessage()));
+            return;
+        }
+        reply(ctx, 200, context.registry().search(query, PostmasterPages.MAX_RESULTS).map(ApiJson::registrations));
+    }
+
+    private void blocks(RoutingContext ctx) {
+        reply(ctx, 200, context.registry().blocks().map(list -> {
+            JsonArray out = new JsonArray();
+            list.forEach(b -> out.add(ApiJson.block(b)));
+            return out;
+        }));
+    }
+
+    private void block(RoutingContext ctx) {
+        JsonObject body = body(ctx, false);
+        if (body == null) {
+            return;
+        }
+        Cidr cidr;
+        Instant until;
+        try {
+            cidr = Cidr.parse(body.getValue("cidr") instanceof String s ? s : null);
+            until = body.getValue("until") instanceof String s && !s.isBlank() ? Instant.parse(s.strip()) : null;
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            json(ctx, 422, ApiJson.error(e instanceof DateTimeParseException
+                    ? "until is not an ISO-8601 instant (like 2030-01-31T00:00:00Z)" : e.getMessage()));
+            return;
+        }
+        String reason = body.getValue("reason") instanceof String s ? s : null;
+        reply(ctx, 201, context.registry().block(cidr, reason, until, ctx.get(ACTOR)).map(ApiJson::block));
+    }
+
+    private void unblock(RoutingContext ctx) {
+        Cidr cidr;
+        try {
+            cidr = Cidr.parse(ctx.request().getParam("cidr"));
+        } catch (IllegalArgumentException e) {
+            json(ctx, 400, ApiJson.error(e.getMessage()));
+            return;
+        }
+        reply(ctx, 200, context.registry().unblock(cidr, ctx.get(ACTOR))
+                .map(n -> new JsonObject().put("cidr", cidr.toString()).put("removed", n)));
+    }
+
+    /** The request's JSON object (empty when there is no body and {@code emptyOk}); null after answering 400. */
+    static JsonObject body(RoutingContext ctx, boolean emptyOk) {
+        String text = ctx.body() == null ? null : ctx.body().asString();
+        if (text == null || text.isBlank()) {
+            if (emptyOk) {
+                return new JsonObject();
+            }
+            json(ctx, 400, ApiJson.error("a JSON object is required"));
+            return null;
+        }
+        try {
+            return new JsonObject(text);
+        } catch (RuntimeException e) {
+            json(ctx, 400, ApiJson.error("malformed JSON: a JSON object is required"));
+            return null;
+        }
+    }
+
+    private static Long id(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        if (!ID.matcher(id).matches()) {
+            json(ctx, 404, ApiJson.error("no registration " + id));
+            return null;
+        }
+        return Long.parseLong(id);
+    }
+
+    /** Answers with the value, or with the registry's one-line refusal (404, 409, 422), or 500. */
+    private static void reply(RoutingContext ctx, int status, Future<?> value) {
+        value.onComplete(done -> {
+            if (done.succeeded()) {
+                Object v = done.result();
+                json(ctx, status, v);
+            } else if (done.cause() instanceof RegistryException e) {
+                json(ctx, Refusals.status(e.getMessage()), ApiJson.error(e.getMessage()));
+            } else {
+                internalError(ctx, done.cause());
+            }
+        });
+    }
+
+    private static void unauthorized(RoutingContext ctx, String message) {
+        ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"relaygate postmaster\", charset=\"UTF-8\"");
+        json(ctx, 401, ApiJson.error(message));
+    }
+
+    static void internalError(RoutingContext ctx, Throwable cause) {
+        LOG.error("API request {} {} failed", ctx.request().method(), ctx.request().path(), cause);
+        json(ctx, 500, ApiJson.error("internal error"));
+    }
+
+    static void json(RoutingContext ctx, int status, Object value) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        String text = value instanceof JsonObject o ? o.encode() : value instanceof JsonArray a ? a.encode() : String.valueOf(value);
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
+                .putHeader("Cache-Control", "no-store").end(text);
     }
 }
