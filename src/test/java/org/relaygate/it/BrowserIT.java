@@ -14,15 +14,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.security.spec.KeySpec;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,6 +36,7 @@ import org.relaygate.registry.Actor;
 import org.relaygate.registry.NetworkKind;
 import org.relaygate.registry.NewRegistration;
 import org.relaygate.registry.Registry;
+import org.relaygate.web.PasswordHash;
 
 /**
  * Issue 7's browser test: a real headless Chromium fills the public registration form, sees the
@@ -284,17 +281,11 @@ class BrowserIT {
         }
     }
 
-    /**
-     * The postmaster password's hash, for http.postmaster-password-hash. PLACEHOLDER until
-     * web.PasswordHash is on main: then this becomes PasswordHash.hash(password).
-     */
-    private static String postmasterPasswordHash(String password) throws Exception {
+    /** As `relaygate hash-password` makes it, at the lowest iteration count it accepts: the login stays quick. */
+    private static String postmasterPasswordHash(String password) {
         byte[] salt = new byte[16];
         new SecureRandom().nextBytes(salt);
-        KeySpec spec = new PBEKeySpec(password.toCharArray(), salt, 210_000, 256);
-        byte[] hash = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
-        Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
-        return "pbkdf2-sha256$210000$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
+        return PasswordHash.hash(password, PasswordHash.MIN_ITERATIONS, salt);
     }
 
     private static <T> T await(Future<T> future) throws Exception {
