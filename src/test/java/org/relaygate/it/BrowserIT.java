@@ -73,7 +73,10 @@ class BrowserIT {
 
     @BeforeAll
     static void start() throws Exception {
+        // The browser first: without one the test fails (or skips, when asked to) before starting anything else.
+        chromium = Chromium.start();
         vertx = Vertx.vertx();
+        cdp = CdpSession.connect(vertx, chromium.webSocketUrl());
         RelaygateConfig config = RelaygateConfig.load(null, Map.of(), Map.of(
                         "db", dir.toString(), "policy.listen", "127.0.0.1:0"))
                 .withHttp(new HttpSettings(new HostPort("127.0.0.1", 0), 65536, 256, Duration.ofSeconds(60), 5,
@@ -86,8 +89,6 @@ class BrowserIT {
                         .end(OtherSite.page(request.path(), base)))
                 .listen(0, "127.0.0.1"));
         otherSite = "http://127.0.0.1:" + elsewhere.actualPort();
-        chromium = Chromium.start();
-        cdp = CdpSession.connect(vertx, chromium.webSocketUrl());
     }
 
     /**
@@ -119,7 +120,9 @@ class BrowserIT {
         if (service != null) {
             await(service.stop());
         }
-        await(vertx.close());
+        if (vertx != null) {
+            await(vertx.close());
+        }
     }
 
     @Test
