@@ -2,8 +2,11 @@ package org.relaygate.registry;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.relaygate.policy.Cidr;
 import org.relaygate.policy.Text;
@@ -20,6 +23,8 @@ final class RegistrationRules {
     static final int MAX_REASON = 1000;
     static final int MAX_NOTES = 2000;
     static final int MAX_EMAIL = 254;
+    /** The field names of {@link #errors}, in form order. */
+    static final List<String> FIELDS = List.of("unit", "contact email", "device", "reason", "signed-by", "notes", "addresses");
 
     /** A host name: dot-separated labels of letters, digits and inner hyphens. */
     private static final Pattern DOMAIN = Pattern.compile(
@@ -40,18 +45,54 @@ final class RegistrationRules {
         this.minPrefixV6 = minPrefixV6;
     }
 
+    /** The first refusal, as a {@link RegistryException} (the CLI's one line). */
     Valid validate(NewRegistration form, LocalDate today) {
+        return check(form, today, null);
+    }
+
+    /**
+     * Every refusal at once, in form order, keyed by the field names the messages use ({@link #FIELDS});
+     * empty when the form is valid. The same rules as {@link #validate}: a web form shows all of them.
+     */
+    Map<String, String> errors(NewRegistration form, LocalDate today) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        check(form, today, errors);
+        return errors;
+    }
+
+    /**
+     * One pass over the fields in form order: with {@code errors} null the first refusal is thrown,
+     * else each field's refusal is collected and the result is null when there was any.
+     */
+    private Valid check(NewRegistration form, LocalDate today, Map<String, String> errors) {
         if (form == null) {
             throw new RegistryException("no registration given");
         }
-        String unit = required("unit", form.unit(), MAX_NAME);
-        String email = email(form.contactEmail());
-        String device = required("device", form.device(), MAX_NAME);
-        String reason = required("reason", form.reason(), MAX_REASON);
-        String signedBy = required("signed-by", form.signedBy(), MAX_NAME);
-        String notes = optional("notes", form.notes(), MAX_NOTES);
+        String unit = field(errors, "unit", () -> required("unit", form.unit(), MAX_NAME));
+        String email = field(errors, "contact email", () -> email(form.contactEmail()));
+        String device = field(errors, "device", () -> required("device", form.device(), MAX_NAME));
+        String reason = field(errors, "reason", () -> required("reason", form.reason(), MAX_REASON));
+        String signedBy = field(errors, "signed-by", () -> required("signed-by", form.signedBy(), MAX_NAME));
+        String notes = field(errors, "notes", () -> optional("notes", form.notes(), MAX_NOTES));
+        List<Cidr> addresses = field(errors, "addresses", () -> addresses(form.addresses()));
+        if (errors != null && !errors.isEmpty()) {
+            return null;
+        }
         LocalDate signedOn = form.signedOn() != null ? form.signedOn() : today;
-        return new Valid(unit, email, device, reason, signedBy, signedOn, notes, addresses(form.addresses()));
+        return new Valid(unit, email, device, reason, signedBy, signedOn, notes, addresses);
+    }
+
+    /** Applies one field's rule: throws its refusal when not collecting, else records it and yields null. */
+    private static <T> T field(Map<String, String> errors, String name, Supplier<T> rule) {
+        if (errors == null) {
+            return rule.get();
+        }
+        try {
+            return rule.get();
+        } catch (RegistryException e) {
+            errors.put(name, e.getMessage());
+            return null;
+        }
     }
 
     static String required(String field, String value, int max) {

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.relaygate.config.RelaygateConfig;
@@ -38,6 +39,8 @@ public final class Registry {
     /** The actor of what relaygate does by itself (auto-suspension), as the audit log shows it. */
     public static final Actor SYSTEM = new Actor("system", "system");
     private static final int POOL_SIZE = 4;
+    /** The keys of {@link #formErrors}, in form order. */
+    public static final List<String> FORM_FIELDS = RegistrationRules.FIELDS;
 
     private final Pool pool;
     private final RegistrationRules rules;
@@ -89,6 +92,15 @@ public final class Registry {
 
     public Future<Void> close() {
         return pool.close();
+    }
+
+    /**
+     * The form's refusals that need no database, all at once, for a form that shows each next to its
+     * field: field name ({@link #FORM_FIELDS}) to message, in form order; empty when {@link #register}
+     * gets past them. The rules and messages are register's own.
+     */
+    public Map<String, String> formErrors(NewRegistration registration) {
+        return rules.errors(registration, LocalDate.now(clock));
     }
 
     /** Validates and stores a PENDING registration; the new id. */

@@ -2,10 +2,12 @@ package org.relaygate.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -116,6 +118,42 @@ class RegistrationRulesTest {
             many.add("10.1." + (i / 256) + "." + (i % 256));
         }
         assertEquals("at most 256 addresses per registration", refusal(form("u", "a@b.example", "d", "r", "s", many)));
+    }
+
+    @Test
+    void allErrorsAreCollectedInFormOrder() {
+        NewRegistration f = new NewRegistration(" ", "not-an-address", "ok device", null, "x".repeat(201), null,
+                List.of("192.0.2.7", "10.0.0.0/8"), "tab\tin notes");
+        Map<String, String> errors = rules.errors(f, TODAY);
+        assertEquals(List.of("unit", "contact email", "reason", "signed-by", "notes", "addresses"),
+                List.copyOf(errors.keySet()));
+        assertEquals("unit is required", errors.get("unit"));
+        assertEquals("contact email \"not-an-address\" is not a plausible address (expected local@domain.example)",
+                errors.get("contact email"));
+        assertEquals("reason is required", errors.get("reason"));
+        assertEquals("signed-by is longer than 200 characters", errors.get("signed-by"));
+        assertEquals("notes must not contain control characters (line breaks, tabs)", errors.get("notes"));
+        assertEquals("10.0.0.0/8 is too wide: IPv4 networks must be /16 or narrower", errors.get("addresses"));
+        assertTrue(RegistrationRules.FIELDS.containsAll(errors.keySet()));
+    }
+
+    @Test
+    void aValidFormHasNoErrors() {
+        assertEquals(Map.of(), rules.errors(form("u", "a@b.example", "d", "r", "s", List.of("192.0.2.1")), TODAY));
+    }
+
+    /** The CLI's one line is still the first of the collected errors, word for word. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3})
+    void theFirstCollectedErrorIsTheCliRefusal(int which) {
+        NewRegistration f = switch (which) {
+            case 0 -> form(null, null, null, null, null, null);
+            case 1 -> form("u", "a@@b", "d", "r", "s", List.of("192.0.2.300"));
+            case 2 -> form("u", "a@b.example", "d", "r", "s", List.of("192.0.2.0/24", "192.0.2.7"));
+            default -> form("u", "a@b.example", "d\u0007", "r", "s", List.of());
+        };
+        Map<String, String> errors = rules.errors(f, TODAY);
+        assertEquals(refusal(f), errors.values().iterator().next());
     }
 
     @Test
