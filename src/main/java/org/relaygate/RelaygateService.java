@@ -17,6 +17,7 @@ import org.relaygate.policy.PolicyEngine;
 import org.relaygate.policy.PolicyRequest;
 import org.relaygate.policy.RateLimiter;
 import org.relaygate.policy.Snapshot;
+import org.relaygate.policyd.DecisionLog;
 import org.relaygate.policyd.PolicyServer;
 import org.relaygate.registry.Registry;
 import org.relaygate.registry.SnapshotWatcher;
@@ -45,6 +46,7 @@ public final class RelaygateService {
     private final SnapshotWatcher watcher;
     private final PolicyEngine engine;
     private final Metrics metrics = new Metrics();
+    private final ServiceGauges gauges = new LiveGauges(this);
     // Set while starting, each before its own start, so that a failed start closes it too.
     private volatile PolicyServer policyServer;
     private volatile RelayQueue queue;
@@ -53,6 +55,7 @@ public final class RelaygateService {
     private volatile WebServer webServer;
     // true once every configured listener is up; false again as soon as stopping begins
     private volatile boolean ready;
+    private volatile boolean stopping;
     private Future<Void> stopped;
 
     private RelaygateService(Vertx vertx, RelaygateConfig config, Registry registry) {
@@ -93,7 +96,7 @@ public final class RelaygateService {
         if (config.policyListen() == null) {
             return Future.succeededFuture();
         }
-        policyServer = new PolicyServer(vertx, config, watcher, engine);
+        policyServer = new PolicyServer(vertx, config, watcher, engine, metrics);
         return policyServer.start().mapEmpty();
     }
 
@@ -101,7 +104,7 @@ public final class RelaygateService {
         if (!config.smtp().enabled()) {
             return Future.succeededFuture();
         }
-        return RelayQueue.start(vertx, config).map(started -> {
+        return RelayQueue.start(vertx, config, metrics).map(started -> {
             queue = started;
             return null;
         });
@@ -131,13 +134,10 @@ public final class RelaygateService {
         if (!config.http().enabled()) {
             return Future.succeededFuture();
         }
-        webServer = new WebServer(new WebContext(vertx, config, registry, watcher, metrics, gauges()));
+        webServer = new WebServer(new WebContext(vertx, config, registry, watcher, metrics, gauges));
         return webServer.start().mapEmpty();
     }
 
-    private ServiceGauges gauges() {
-        return () -> ready;
-    }
 
     /**
      * The limiter's report that a registration went far past its limits (on an event loop: start the
@@ -159,9 +159,12 @@ public final class RelaygateService {
         });
     }
 
-    /** The relay's question, answered exactly as the policy server answers Postfix. */
+    /** The relay's question, answered exactly as the policy server answers Postfix (and logged and counted alike). */
     private Decision decide(PolicyRequest request) {
-        return engine.decide(request, watcher.current());
+        Decision decision = engine.decide(request, watcher.current());
+        DecisionLog.log(request, decision);
+        metrics.decision(decision.action(), decision.reason());
+        return decision;
     }
 
     private RelaygateService announce() {
@@ -211,6 +214,42 @@ public final class RelaygateService {
         return metrics;
     }
 
+    /** What /metrics and /health read: state, connections, registry, queue, listeners. */
+    public ServiceGauges gauges() {
+        return gauges;
+    }
+
+    ServiceGauges.State state() {
+        if (stopping) {
+            return ServiceGauges.State.STOPPING;
+        }
+        return ready && watcher.lastRead() != null ? ServiceGauges.State.READY : ServiceGauges.State.STARTING;
+    }
+
+    PolicyServer policyServer() {
+        return policyServer;
+    }
+
+    SmtpServer smtpServer() {
+        return smtpServer;
+    }
+
+    RelayQueue queue() {
+        return queue;
+    }
+
+    WebServer webServer() {
+        return webServer;
+    }
+
+    SnapshotWatcher watcher() {
+        return watcher;
+    }
+
+    RelaygateConfig config() {
+        return config;
+    }
+
     public Snapshot snapshot() {
         return watcher.current();
     }
@@ -222,6 +261,7 @@ public final class RelaygateService {
      * A step that fails is logged and the next one still runs.
      */
     public synchronized Future<Void> stop() {
+        stopping = true;
         ready = false;
         if (stopped == null) {
             stopped = closeListeners()

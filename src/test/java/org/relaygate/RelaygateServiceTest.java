@@ -33,6 +33,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.relaygate.config.RelaygateConfig;
+import org.relaygate.metrics.DeliveryResult;
+import org.relaygate.metrics.Metrics;
+import org.relaygate.policy.Action;
+import org.relaygate.policy.Reason;
 import org.relaygate.policy.Cidr;
 import org.relaygate.policy.IpAddress;
 import org.relaygate.policy.RegistrationStatus;
@@ -250,6 +254,20 @@ class RelaygateServiceTest {
                 assertEquals("554 5.7.1 <someone@outside.test>: Recipient address rejected: "
                         + policy.substring("action=REJECT 5.7.1 ".length()).strip(), refused);
                 assertNull(sink.poll(300, TimeUnit.MILLISECONDS), "nothing else reached the next hop");
+
+                // The relay's decisions count with the policy server's; each recipient's delivery by result.
+                Metrics metrics = service.metrics();
+                assertEquals(1, metrics.decisions(Action.OK, Reason.REGISTERED), "the relay's RCPT");
+                assertEquals(1, metrics.decisions(Action.DUNNO, Reason.END_OF_MESSAGE), "the relay's END-OF-MESSAGE");
+                assertEquals(2, metrics.decisions(Action.REJECT, Reason.NOT_REGISTERED), "the relay's and the policy server's");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (metrics.deliveries(DeliveryResult.DELIVERED) < 2 || service.gauges().queue().messages() > 0) {
+                    assertTrue(System.nanoTime() < deadline, "both deliveries recorded and the queue empty: "
+                            + metrics.deliveries(DeliveryResult.DELIVERED) + ", " + service.gauges().queue());
+                    Thread.sleep(20); // the result is recorded after the next hop's reply, which the sink sent first
+                }
+                assertEquals(2, metrics.deliveries(DeliveryResult.DELIVERED));
+                assertNull(service.gauges().queue().oldestArrival());
             } finally {
                 await(admin.close());
                 await(service.stop());

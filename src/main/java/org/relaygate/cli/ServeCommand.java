@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import org.relaygate.RelaygateService;
 import org.relaygate.config.HostPort;
 import org.relaygate.config.RelaygateConfig;
+import org.relaygate.log.LogOutput;
 import org.relaygate.policy.Text;
 import org.relaygate.registry.RegistryException;
 import org.slf4j.Logger;
@@ -66,6 +67,11 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         RelaygateConfig config = config();
+        try {
+            LogOutput.apply(config.logOutput()); // serve only: other commands keep stderr, their stdout is their result
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailure("cannot start: " + e.getMessage(), e);
+        }
         Vertx vertx = Vertx.vertx();
         RelaygateService service;
         try {

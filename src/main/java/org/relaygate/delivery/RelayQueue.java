@@ -16,9 +16,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.relaygate.config.DeliverySettings;
 import org.relaygate.config.RelaygateConfig;
+import org.relaygate.metrics.DeliveryResult;
+import org.relaygate.metrics.Metrics;
 import org.relaygate.smtp.Envelope;
 import org.relaygate.spool.MessageSink;
 import org.relaygate.spool.QueuedMessage;
+import org.relaygate.spool.RecipientState;
 import org.relaygate.spool.Spool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,14 +67,21 @@ public final class RelayQueue {
     private final Router router;
     private final MessageDelivery delivery;
     private final Limiter messages;
-    private final Map<String, Entry> queue = new TreeMap<>();
+    /** By id, and ids sort by arrival: the first entry is the oldest message. */
+    private final TreeMap<String, Entry> queue = new TreeMap<>();
     private final QueueControl control;
+    private final Metrics metrics;
     private long timer = -1;
     /** Read by {@link #sink()} callers on other threads. */
     private volatile boolean stopped;
+    // For /metrics, read on other threads: kept up to date at every change of the queue (no scan per scrape).
+    private volatile int queuedMessages;
+    private volatile Instant oldestArrival;
 
-    private RelayQueue(Vertx vertx, Context context, Spool spool, RelaygateConfig config, Clock clock, Router router) {
+    private RelayQueue(Vertx vertx, Context context, Spool spool, RelaygateConfig config, Clock clock, Router router,
+                       Metrics metrics) {
         this.vertx = vertx;
+        this.metrics = metrics;
         this.context = context;
         this.spool = spool;
         this.settings = config.delivery();
@@ -91,11 +101,20 @@ public final class RelayQueue {
 
     /** Opens and recovers the spool of {@code spool.dir}, then delivers; fails when another process holds the spool. */
     public static Future<RelayQueue> start(Vertx vertx, RelaygateConfig config) {
-        return start(vertx, config, Clock.systemUTC(), null);
+        return start(vertx, config, new Metrics());
+    }
+
+    /** As above, counting each recipient's delivery result in {@code metrics}. */
+    public static Future<RelayQueue> start(Vertx vertx, RelaygateConfig config, Metrics metrics) {
+        return start(vertx, config, Clock.systemUTC(), null, metrics);
     }
 
     /** With a clock and, when not null, a router other than the configured one (tests). */
     static Future<RelayQueue> start(Vertx vertx, RelaygateConfig config, Clock clock, Router router) {
+        return start(vertx, config, clock, router, new Metrics());
+    }
+
+    private static Future<RelayQueue> start(Vertx vertx, RelaygateConfig config, Clock clock, Router router, Metrics metrics) {
         Context context = vertx.getOrCreateContext();
         Path dir = Path.of(config.delivery().spoolDir());
         return context.executeBlocking(() -> {
@@ -107,7 +126,7 @@ public final class RelayQueue {
                 throw e;
             }
         }).map(opened -> {
-            RelayQueue q = new RelayQueue(vertx, context, opened.getKey(), config, clock, router);
+            RelayQueue q = new RelayQueue(vertx, context, opened.getKey(), config, clock, router, metrics);
             q.recovered(opened.getValue());
             return q;
         });
@@ -118,6 +137,7 @@ public final class RelayQueue {
         for (QueuedMessage m : pending) {
             queue.put(m.id(), new Entry(m.dueAt(now))); // "on start, everything pending is attempted at once"
         }
+        queueChanged();
         LOG.info("spool {}: {} message(s) recovered, delivering {}", spool.dir(), pending.size(),
                 settings.nextHop() != null ? "via " + settings.nextHop() : "to each domain's MX");
         long period = Math.max(1, settings.queueScanInterval().toMillis());
@@ -152,6 +172,7 @@ public final class RelayQueue {
             e.body = body; // starts now; a message that must wait is read back later, so memory stays bounded
         }
         queue.put(m.id(), e);
+        queueChanged();
         launch(e);
     }
 
@@ -196,9 +217,38 @@ public final class RelayQueue {
         Instant now = clock.instant();
         AttemptResults.Applied applied = AttemptResults.apply(m, results, now, schedule);
         DeliveryLog.attempt(applied.message(), results, now);
+        count(applied.message(), results);
         boolean bounce = !applied.failures().isEmpty() && e.deleteRequests.isEmpty();
         return (bounce ? bounce(m, body, applied.failures(), now) : Future.<Void>succeededFuture())
                 .compose(v -> persist(e, applied.message()));
+    }
+
+    private void count(QueuedMessage after, Map<Integer, RecipientResult> results) {
+        for (Map.Entry<Integer, RecipientResult> r : results.entrySet()) {
+            RecipientState state = after.recipients().get(r.getKey());
+            metrics.delivery(switch (state.status()) {
+                case DELIVERED -> DeliveryResult.DELIVERED;
+                case PENDING -> DeliveryResult.DEFERRED;
+                case BOUNCED -> r.getValue().outcome() == Outcome.TEMP ? DeliveryResult.EXPIRED : DeliveryResult.BOUNCED;
+            });
+        }
+    }
+
+    /** Called on the queue's context after every put and remove: publishes the size and the oldest arrival. */
+    void queueChanged() {
+        Map.Entry<String, Entry> first = queue.firstEntry();
+        oldestArrival = first == null ? null : first.getValue().message.envelope().receivedAt();
+        queuedMessages = queue.size();
+    }
+
+    /** Messages in the spool (delivered or bounced ones leave it). */
+    public int queuedMessages() {
+        return queuedMessages;
+    }
+
+    /** When the oldest message in the spool arrived; null when it is empty. */
+    public Instant oldestArrival() {
+        return oldestArrival;
     }
 
     /** The DSN is stored before the state says "bounced": a crash in between bounces twice, never zero times. */
@@ -223,6 +273,7 @@ public final class RelayQueue {
         if (updated.done()) {
             return context.executeBlocking(() -> spool.removeFinished(updated.id()), false).map(existed -> {
                 queue.remove(updated.id());
+                queueChanged();
                 DeliveryLog.removed(updated, "delivered or bounced to every recipient");
                 return null;
             });
@@ -241,6 +292,7 @@ public final class RelayQueue {
         }
         if (err instanceof NoSuchFileException) {
             queue.remove(m.id());
+            queueChanged();
             LOG.warn("{}: message file vanished from the spool; forgotten", m.id());
         } else {
             LOG.error("{}: delivery attempt not recorded, retrying in {}: {}", m.id(), settings.retryInitial(), err.toString());

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * recipient=c@d.example instance=8f1.5e2f0a.1}. Values come from the peer, so each is made one token:
  * no line breaks, no spaces that could forge another field, and cut short.
  */
-final class DecisionLog {
+public final class DecisionLog {
 
     private static final Logger log = LoggerFactory.getLogger(DecisionLog.class);
     private static final int MAX_VALUE = 200;
@@ -19,7 +19,7 @@ final class DecisionLog {
     private DecisionLog() {
     }
 
-    static void log(PolicyRequest request, Decision decision) {
+    public static void log(PolicyRequest request, Decision decision) {
         if (!log.isInfoEnabled()) {
             return; // a benchmark run at WARN pays nothing for this line
         }

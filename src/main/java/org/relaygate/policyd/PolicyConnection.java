@@ -2,6 +2,7 @@ package org.relaygate.policyd;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
+import org.relaygate.metrics.Metrics;
 import org.relaygate.policy.Action;
 import org.relaygate.policy.Decision;
 import org.relaygate.policy.PolicyEngine;
@@ -29,16 +30,21 @@ final class PolicyConnection {
     private final PolicyCodec codec;
     private final PolicyEngine engine;
     private final SnapshotSource snapshots;
+    private final Metrics metrics;
     private boolean closing;
+    /** System.nanoTime() of the read that brought the current request's first bytes, and of the latest read. */
+    private long requestStart;
+    private long readTime;
     /** The bytes of one read, reused: Buffer.getBytes() would allocate a copy per read. */
     private byte[] scratch = new byte[4096];
     private final PolicyCodec.Results results = this::onResult;
 
-    PolicyConnection(NetSocket socket, PolicyCodec codec, PolicyEngine engine, SnapshotSource snapshots) {
+    PolicyConnection(NetSocket socket, PolicyCodec codec, PolicyEngine engine, SnapshotSource snapshots, Metrics metrics) {
         this.socket = socket;
         this.codec = codec;
         this.engine = engine;
         this.snapshots = snapshots;
+        this.metrics = metrics;
     }
 
     /** Starts reading; {@code onClose} runs once when the connection is gone, whoever closed it. */
@@ -59,6 +65,11 @@ final class PolicyConnection {
     private void onData(Buffer data) {
         if (closing) {
             return; // bytes already read after we decided to close
+        }
+        // One clock read per read, not per request: a read often carries several pipelined requests.
+        readTime = System.nanoTime();
+        if (!codec.inRequest()) {
+            requestStart = readTime;
         }
         int length = data.length();
         if (length > scratch.length) {
@@ -81,8 +92,10 @@ final class PolicyConnection {
 
     private void answer(PolicyRequest request) {
         Decision decision = engine.decide(request, snapshots.current());
-        DecisionLog.log(request, decision);
+        DecisionLog.log(request, decision); // before the write: a client that has the reply finds the line logged
         socket.write(reply(decision));
+        metrics.decision(decision.action(), decision.reason(), System.nanoTime() - requestStart);
+        requestStart = readTime; // a request that follows in the same read arrived with it
         if (socket.writeQueueFull()) {
             // Postfix waits for each reply; a client that pipelines without reading would make us
             // buffer replies without end.

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.relaygate.config.HostPort;
 import org.relaygate.config.RelaygateConfig;
+import org.relaygate.metrics.Metrics;
 import org.relaygate.policy.PolicyEngine;
 import org.relaygate.policy.SnapshotSource;
 import org.slf4j.Logger;
@@ -31,6 +32,7 @@ public final class PolicyServer {
     private final RelaygateConfig config;
     private final SnapshotSource snapshots;
     private final PolicyEngine engine;
+    private final Metrics metrics;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong refusedSinceLog = new AtomicLong();
     private final AtomicLong lastRefusalLog = new AtomicLong(System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS);
@@ -46,10 +48,16 @@ public final class PolicyServer {
      * limits. Every request goes to it, END-OF-MESSAGE ones included (the engine answers other states DUNNO).
      */
     public PolicyServer(Vertx vertx, RelaygateConfig config, SnapshotSource snapshots, PolicyEngine engine) {
+        this(vertx, config, snapshots, engine, new Metrics());
+    }
+
+    /** As above, counting every decision and its latency in {@code metrics}. */
+    public PolicyServer(Vertx vertx, RelaygateConfig config, SnapshotSource snapshots, PolicyEngine engine, Metrics metrics) {
         this.vertx = vertx;
         this.config = config;
         this.snapshots = snapshots;
         this.engine = engine;
+        this.metrics = metrics;
     }
 
     /** Binds {@code policy.listen}; completes once the port is bound. */
@@ -88,7 +96,7 @@ public final class PolicyServer {
             return;
         }
         new PolicyConnection(socket, new PolicyCodec(config.policyMaxAttributes(), config.policyMaxLineLength(),
-                config.policyMaxRequestSize()), engine, snapshots).start(open::decrementAndGet);
+                config.policyMaxRequestSize()), engine, snapshots, metrics).start(open::decrementAndGet);
     }
 
     private void logRefusal(NetSocket socket) {

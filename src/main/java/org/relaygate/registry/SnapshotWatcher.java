@@ -3,7 +3,9 @@ package org.relaygate.registry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.relaygate.policy.Snapshot;
 import org.relaygate.policy.SnapshotSource;
 import org.slf4j.Logger;
@@ -39,6 +41,11 @@ public final class SnapshotWatcher implements SnapshotSource {
     private volatile long lastFullNanos;
     private volatile long timerId = -1;
     private volatile boolean stopped;
+    // For /metrics and /health: when the registry last answered (revision read or snapshot loaded),
+    // since when it has not, and how many reads failed.
+    private volatile Instant lastRead;
+    private volatile Instant failingSince;
+    private final AtomicLong readFailures = new AtomicLong();
 
     public SnapshotWatcher(Vertx vertx, Registry registry, Duration pollInterval) {
         this(vertx, registry, pollInterval, DEFAULT_MAX_CHANGES, DEFAULT_FULL_RELOAD);
@@ -73,6 +80,7 @@ public final class SnapshotWatcher implements SnapshotSource {
         return registry.loadSnapshotInFull(0)
                 .onComplete(ar -> loading.set(false))
                 .map(first -> {
+                    lastRead = Instant.now();
                     swap(first, started);
                     if (!stopped) {
                         timerId = vertx.setPeriodic(pollMillis, id -> poll());
@@ -85,6 +93,21 @@ public final class SnapshotWatcher implements SnapshotSource {
     @Override
     public Snapshot current() {
         return current;
+    }
+
+    /** When the registry last answered a read (the revision checked or a snapshot loaded); null before the first load. */
+    public Instant lastRead() {
+        return lastRead;
+    }
+
+    /** Since when every read of the registry has failed; null while reads succeed. */
+    public Instant failingSince() {
+        return failingSince;
+    }
+
+    /** Reads of the registry that failed since the start (each keeps the last good snapshot). */
+    public long readFailures() {
+        return readFailures.get();
     }
 
     /** Whether the snapshot in use came from a full load (false: a delta over one), for tests. */
@@ -116,6 +139,7 @@ public final class SnapshotWatcher implements SnapshotSource {
                 .onComplete(ar -> {
                     try {
                         if (ar.succeeded()) {
+                            lastRead = Instant.now();
                             recovered();
                             if (ar.result() != null && !stopped) {
                                 swap(ar.result(), started);
@@ -145,13 +169,16 @@ public final class SnapshotWatcher implements SnapshotSource {
     }
 
     private void failed(Throwable cause) {
+        readFailures.incrementAndGet();
         if (failing.compareAndSet(false, true)) {
+            failingSince = Instant.now();
             LOG.warn("cannot read the registry, keeping snapshot revision {}: {}", current.revision(), cause.getMessage());
         }
     }
 
     private void recovered() {
         if (failing.compareAndSet(true, false)) {
+            failingSince = null;
             LOG.info("registry readable again");
         }
     }

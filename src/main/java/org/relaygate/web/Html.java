@@ -47,10 +47,16 @@ public final class Html {
 
     /** A whole page: {@code body} is already HTML (its values escaped by the caller). */
     public static String page(String title, String body) {
+        return page(title, body, false);
+    }
+
+    /** {@link #page(String, String)}; {@code wide} for the postmaster's pages, whose tables need the room. */
+    public static String page(String title, String body, boolean wide) {
         return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                 + "<title>" + escape(title) + " - relaygate</title>\n"
-                + "<link rel=\"stylesheet\" href=\"/static/relaygate.css\">\n</head>\n<body>\n<main>\n"
+                + "<link rel=\"stylesheet\" href=\"/static/relaygate.css\">\n</head>\n<body>\n"
+                + (wide ? "<main class=\"wide\">\n" : "<main>\n")
                 + "<h1>" + escape(title) + "</h1>\n" + body + "\n</main>\n</body>\n</html>\n";
     }
 

@@ -126,7 +126,7 @@ final class PostmasterViews {
         if (frame.error() != null) {
             b.append("<p class=\"error\" id=\"action-error\" role=\"alert\">").append(escape(frame.error())).append("</p>\n");
         }
-        return Html.page(title, b.append(body).toString());
+        return Html.page(title, b.append(body).toString(), true);
     }
 
     private static String searchForm(String q) {

@@ -49,4 +49,14 @@ class ServeFailureIT {
         Jar.Result r = Jar.run(List.of("serve", "--db", dir.resolve("data").toString(), "--policy-listen", "nonsense"));
         assertOneErrorLine(r, "policy.listen");
     }
+
+    @Test
+    void aLogFileThatCannotBeOpenedIsOneLine() throws Exception {
+        Path config = dir.resolve("relaygate.properties");
+        Path log = dir.resolve("no-such-dir").resolve("relaygate.log");
+        Files.writeString(config, "log.output=" + log + "\n");
+        Jar.Result r = Jar.run(List.of("--config", config.toString(), "serve", "--db", dir.resolve("data").toString(),
+                "--policy-listen", "127.0.0.1:0"));
+        assertOneErrorLine(r, "cannot start: log.output: cannot open " + log + " for appending");
+    }
 }

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-class AsyncStderrAppenderTest {
+class AsyncLogAppenderTest {
 
     /** An output that holds the writer in its first write until released. */
     private static final class GatedOutput extends OutputStream {
@@ -57,7 +57,7 @@ class AsyncStderrAppenderTest {
         encoder.setContext(context);
         encoder.setPattern("%level %msg%n");
         encoder.start();
-        AsyncStderrAppender appender = new AsyncStderrAppender();
+        AsyncLogAppender appender = new AsyncLogAppender();
         appender.setContext(context);
         appender.setName("test");
         appender.setEncoder(encoder);
@@ -83,6 +83,6 @@ class AsyncStderrAppenderTest {
     }
 
     private static LoggingEvent event(Logger logger, String message) {
-        return new LoggingEvent(AsyncStderrAppenderTest.class.getName(), logger, Level.INFO, message, null, null);
+        return new LoggingEvent(AsyncLogAppenderTest.class.getName(), logger, Level.INFO, message, null, null);
     }
 }

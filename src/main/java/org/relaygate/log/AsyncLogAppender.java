@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Log lines written to stderr by a thread of their own, so the event loop that logs one line per
+ * Log lines written to stderr (or stdout, or a file: {@link LogOutput}) by a thread of their own, so the event loop that logs one line per
  * policy decision never waits for the write: the event goes into a bounded queue, and when the queue
  * is full the line is dropped and counted (never blocking, never growing). The writer wakes every
  * 20 ms, takes whatever is queued, writes it through one buffer and flushes once per batch: one
@@ -31,7 +31,7 @@ import java.util.concurrent.locks.LockSupport;
  * immutable values, and a few lines still queued when the JVM halts may be lost (the writer is a
  * daemon thread; a stop of the logger context drains the queue).
  */
-public final class AsyncStderrAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
+public final class AsyncLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
     private static final int BATCH = 1024;
     /** How long the writer sleeps when the queue is empty: how late a line may reach stderr. */
@@ -40,6 +40,8 @@ public final class AsyncStderrAppender extends UnsynchronizedAppenderBase<ILoggi
     private Encoder<ILoggingEvent> encoder;
     private int queueSize = 16_384;
     private OutputStream out;
+    /** Only an output given to us is closed: never the process's stderr. */
+    private boolean closeOnStop;
     private ArrayBlockingQueue<ILoggingEvent> queue;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong droppedTotal = new AtomicLong();
@@ -54,9 +56,27 @@ public final class AsyncStderrAppender extends UnsynchronizedAppenderBase<ILoggi
         this.queueSize = queueSize;
     }
 
-    /** Where the lines go instead of stderr (tests); before {@link #start()}. */
+    /** Where the lines go instead of stderr (log.output, tests); before {@link #start()}. Closed by {@link #stop()}. */
     void setOutput(OutputStream out) {
         this.out = out;
+        this.closeOnStop = true;
+    }
+
+    /**
+     * One write(2) per batch (flushed once per batch); a buffer only ever flushes whole lines
+     * (a line longer than the buffer goes out in one write), so writers sharing a file in O_APPEND
+     * mode never split each other's lines.
+     */
+    static OutputStream buffered(OutputStream out) {
+        return new BufferedOutputStream(out, 1 << 16);
+    }
+
+    int queueSize() {
+        return queueSize;
+    }
+
+    Encoder<ILoggingEvent> encoder() {
+        return encoder;
     }
 
     /** Lines dropped since the start because the queue was full. */
@@ -75,7 +95,7 @@ public final class AsyncStderrAppender extends UnsynchronizedAppenderBase<ILoggi
             return;
         }
         if (out == null) {
-            out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.err), 1 << 16);
+            out = buffered(new FileOutputStream(FileDescriptor.err));
         }
         queue = new ArrayBlockingQueue<>(queueSize);
         writer = new Thread(this::writeLoop, "log-writer-" + name);
@@ -104,6 +124,13 @@ public final class AsyncStderrAppender extends UnsynchronizedAppenderBase<ILoggi
             writer.join(TimeUnit.SECONDS.toMillis(2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (closeOnStop && !writer.isAlive()) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                addError("cannot close the log output", e);
+            }
         }
     }
 
@@ -141,7 +168,7 @@ public final class AsyncStderrAppender extends UnsynchronizedAppenderBase<ILoggi
 
     private ILoggingEvent droppedWarning(long lost) {
         LoggerContext loggers = (LoggerContext) getContext();
-        return new LoggingEvent(AsyncStderrAppender.class.getName(), loggers.getLogger(AsyncStderrAppender.class), Level.WARN,
+        return new LoggingEvent(AsyncLogAppender.class.getName(), loggers.getLogger(AsyncLogAppender.class), Level.WARN,
                 "{} log line(s) dropped: the log writer fell behind (queue of {} full); decisions were not delayed",
                 null, new Object[] {lost, queueSize});
     }
