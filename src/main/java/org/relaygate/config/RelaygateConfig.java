@@ -9,11 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.relaygate.policy.Cidr;
 import org.relaygate.policy.DecisionTexts;
 import org.relaygate.policy.LimitSettings;
 import org.relaygate.policy.Limits;
@@ -134,6 +137,7 @@ public record RelaygateConfig(
         d.put("http.secure-cookies", "on");
         d.put("http.tls-cert", "");
         d.put("http.tls-key", "");
+        d.put("http.trusted-proxies", "");
         d.put("log.output", "stderr");
         return java.util.Collections.unmodifiableMap(d);
     }
@@ -262,11 +266,27 @@ public record RelaygateConfig(
                 duration(v, "http.session-timeout"),
                 onOff(v, "http.secure-cookies"),
                 v.getOrDefault("http.tls-cert", "").strip(),
-                v.getOrDefault("http.tls-key", "").strip());
+                v.getOrDefault("http.tls-key", "").strip(),
+                cidrList(v, "http.trusted-proxies"));
         if (http.tlsCert().isEmpty() != http.tlsKey().isEmpty()) {
             throw new IllegalArgumentException("http.tls-cert and http.tls-key go together: set both or neither");
         }
         return http;
+    }
+
+    /** Comma-separated CIDRs (a single address is a /32 or /128); empty is none. */
+    private static List<Cidr> cidrList(Map<String, String> v, String key) {
+        List<Cidr> out = new ArrayList<>();
+        for (String part : v.getOrDefault(key, "").split(",")) {
+            if (!part.isBlank()) {
+                try {
+                    out.add(Cidr.parse(part.strip()));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(key + ": " + e.getMessage());
+                }
+            }
+        }
+        return out;
     }
 
     /** The limits.* block. */

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The JSON API under {@code /api}, for scripts and tests: the postmaster's operations behind HTTP
  * Basic auth (user = the actor's name, password = the postmaster password, the same login limiter
- * as the pages), and the registration form's twin without auth. No cookies, so no CSRF. Errors are
+ * as the pages, recently verified credentials cached), and the registration form's twin without auth
+ * (ApiSubmission). No cookies, so no CSRF. Errors are
  * {@code {"error": "..."}}; a refused form is 422 {@code {"errors": {"field": "message"}}}.
  */
 final class ApiRoutes {
@@ -30,17 +31,19 @@ final class ApiRoutes {
     private static final Pattern ID = Pattern.compile("[0-9]{1,18}");
 
     private final WebContext context;
+    private final WebShared shared;
     private final PostmasterAuth auth;
 
-    private ApiRoutes(WebContext context, PostmasterAuth auth) {
+    private ApiRoutes(WebContext context, WebShared shared) {
         this.context = context;
-        this.auth = auth;
+        this.shared = shared;
+        this.auth = shared.auth();
     }
 
-    static void mount(Router router, WebContext context) {
-        ApiRoutes api = new ApiRoutes(context, PostmasterAuth.of(context));
+    static void mount(Router router, WebContext context, WebShared shared) {
+        ApiRoutes api = new ApiRoutes(context, shared);
         // before the auth handler: the public form's twin needs none
-        router.post("/api/registrations").handler(new ApiSubmission(context)::submit);
+        router.post("/api/registrations").handler(new ApiSubmission(shared)::submit);
         router.route("/api/*").handler(api::authenticate);
         router.get("/api/registrations").handler(api::list);
         router.get("/api/registrations/:id").handler(api::show);
@@ -60,8 +63,8 @@ final class ApiRoutes {
             unauthorized(ctx, "HTTP Basic auth required: your name as the user, the postmaster password");
             return;
         }
-        String client = ctx.request().remoteAddress().host();
-        auth.check(client, credentials.password()).onComplete(done -> {
+        String client = shared.client(ctx);
+        auth.check(client, actor.name(), credentials.password()).onComplete(done -> {
             if (done.failed()) {
                 internalError(ctx, done.cause());
                 return;

@@ -3,18 +3,16 @@ package org.relaygate.web;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
 import org.relaygate.config.HttpSettings;
 import org.relaygate.policy.Text;
 import org.relaygate.registry.Actor;
-import org.relaygate.registry.Registry;
 
 /**
  * The postmaster's login, for the pages and the JSON API alike: one configured password hash, the
  * name given becomes the audit actor (source "web"), and one {@link LoginLimiter} counts failures
- * per client address across both. Verifying (PBKDF2, a few hundred ms) runs on a worker thread.
+ * per client address across both. Verifying (PBKDF2, a few hundred ms) runs on a worker thread;
+ * credentials it accepted are remembered for a few minutes ({@link CredentialCache}), so a script's
+ * series of API calls pays for it once. One instance per running web listener (WebShared).
  */
 final class PostmasterAuth {
 
@@ -24,26 +22,24 @@ final class PostmasterAuth {
 
     enum Outcome { OK, WRONG, LIMITED, DISABLED }
 
-    /** One per running service (keyed by its registry): the pages and the API share its limiter. */
-    private static final Map<Registry, PostmasterAuth> BY_REGISTRY = Collections.synchronizedMap(new WeakHashMap<>());
-
     private final Vertx vertx;
     private final PasswordHash hash; // null: nobody may log in
     private final LoginLimiter limiter;
+    private final CredentialCache recent;
 
-    PostmasterAuth(Vertx vertx, PasswordHash hash, LoginLimiter limiter) {
+    PostmasterAuth(Vertx vertx, PasswordHash hash, LoginLimiter limiter, CredentialCache recent) {
         this.vertx = vertx;
         this.hash = hash;
         this.limiter = limiter;
+        this.recent = recent;
     }
 
     /**
-     * The service's instance, made on first use from {@code http.postmaster-password-hash}; a
-     * malformed hash fails the web listener's start with one line (IllegalArgumentException).
+     * The web listener's instance from {@code http.postmaster-password-hash}; a malformed hash fails
+     * the web listener's start with one line (IllegalArgumentException).
      */
-    static PostmasterAuth of(WebContext context) {
-        return BY_REGISTRY.computeIfAbsent(context.registry(),
-                r -> new PostmasterAuth(context.vertx(), configuredHash(context.config().http()), LoginLimiter.standard()));
+    static PostmasterAuth create(Vertx vertx, HttpSettings http) {
+        return new PostmasterAuth(vertx, configuredHash(http), LoginLimiter.standard(), CredentialCache.standard());
     }
 
     static PasswordHash configuredHash(HttpSettings http) {
@@ -66,16 +62,24 @@ final class PostmasterAuth {
         return limiter.retryAfter(client);
     }
 
-    /** Checks the password for a login from {@code client}; a failure counts against it. */
-    Future<Outcome> check(String client, String password) {
+    /**
+     * Checks {@code name}'s password for a login from {@code client}; a failure counts against the
+     * client. A limited client is refused before the cache is asked, so the right password does not
+     * get past the limiter either.
+     */
+    Future<Outcome> check(String client, String name, String password) {
         if (hash == null) {
             return Future.succeededFuture(Outcome.DISABLED);
         }
         if (!limiter.retryAfter(client).isZero()) {
             return Future.succeededFuture(Outcome.LIMITED);
         }
+        if (password != null && recent.verified(name, password)) {
+            return Future.succeededFuture(Outcome.OK);
+        }
         return vertx.executeBlocking(() -> hash.matches(password), false).map(ok -> {
             if (ok) {
+                recent.remember(name, password);
                 return Outcome.OK;
             }
             limiter.failed(client);

@@ -34,15 +34,17 @@ final class PostmasterPages {
     private static final Pattern LOCAL_BACK = Pattern.compile("/postmaster(/[A-Za-z0-9/_-]*)?");
 
     private final WebContext context;
+    private final WebShared shared;
     private final PostmasterAuth auth;
 
-    private PostmasterPages(WebContext context, PostmasterAuth auth) {
+    private PostmasterPages(WebContext context, WebShared shared) {
         this.context = context;
-        this.auth = auth;
+        this.shared = shared;
+        this.auth = shared.auth();
     }
 
-    static void mount(Router router, WebContext context) {
-        PostmasterPages pages = new PostmasterPages(context, PostmasterAuth.of(context));
+    static void mount(Router router, WebContext context, WebShared shared) {
+        PostmasterPages pages = new PostmasterPages(context, shared);
         router.route("/postmaster*").handler(pages::requireLogin);
         router.get("/postmaster/login").handler(pages::loginForm);
         router.post("/postmaster/login").handler(pages::login);
@@ -80,8 +82,8 @@ final class PostmasterPages {
                     + " characters, one line): it is recorded with every change you make."));
             return;
         }
-        String client = ctx.request().remoteAddress().host();
-        auth.check(client, ctx.request().getFormAttribute("password")).onComplete(done -> {
+        String client = shared.client(ctx);
+        auth.check(client, actor.name(), ctx.request().getFormAttribute("password")).onComplete(done -> {
             if (done.failed()) {
                 internalError(ctx, done.cause());
                 return;

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  * <p>Every request is bounded before a route sees it: the connection count, the request line and
  * headers, the body ({@code http.max-body-size}, 413 beyond; no file uploads), idle connections.
  * Only the HTML routes get a session and CSRF protection: the API and the ops routes carry no cookies.
+ * The routes share one {@link WebShared}: one submission count and one login limiter per client.
  */
 public final class WebServer {
 
@@ -94,11 +95,12 @@ public final class WebServer {
     }
 
     private Router router() {
+        WebShared shared = WebShared.create(context); // first: a malformed password hash fails the start here
         Router router = Router.router(context.vertx());
         router.route().handler(ErrorPages::securityHeaders);
         router.route().handler(BodyHandler.create(false).setBodyLimit(settings.maxBodySize()));
         OpsRoutes.mount(router, context);
-        ApiRoutes.mount(router, context);
+        ApiRoutes.mount(router, context, shared);
         sessions = LocalSessionStore.create(context.vertx(), "relaygate.sessions." + UUID.randomUUID());
         SessionHandler session = SessionHandler.create(new BoundedSessionStore(sessions, BoundedSessionStore.MAX_SESSIONS))
                 .setSessionCookieName(SESSION_COOKIE)
@@ -115,8 +117,8 @@ public final class WebServer {
         for (String pages : new String[] {"/register*", "/postmaster*"}) {
             router.route(pages).handler(session).handler(csrf);
         }
-        PublicPages.mount(router, context);
-        PostmasterPages.mount(router, context);
+        PublicPages.mount(router, context, shared);
+        PostmasterPages.mount(router, context, shared);
         router.route("/static/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
                 .handler(StaticHandler.create("webroot").setDirectoryListing(false).setIncludeHidden(false));
         ErrorPages.mount(router);

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.relaygate.policy.Cidr;
 import org.relaygate.policy.DecisionTexts;
 import org.relaygate.policy.LimitSettings;
 import org.relaygate.policy.Limits;
@@ -65,8 +66,16 @@ class RelaygateConfigTest {
     }
 
     @Test
+    void trustedProxiesAreACommaSeparatedCidrList() {
+        assertEquals(List.of(), RelaygateConfig.defaultConfig().http().trustedProxies());
+        RelaygateConfig c = RelaygateConfig.load(null, Map.of(), Map.of("http.trusted-proxies", " 127.0.0.1, 10.1.0.0/16,,2001:db8::/64 "));
+        assertEquals(List.of(Cidr.parse("127.0.0.1/32"), Cidr.parse("10.1.0.0/16"), Cidr.parse("2001:db8::/64")),
+                c.http().trustedProxies());
+    }
+
+    @Test
     void everyKeyHasAnEnvironmentName() {
-        assertEquals(73, RelaygateConfig.DEFAULTS.size());
+        assertEquals(74, RelaygateConfig.DEFAULTS.size());
         for (String key : RelaygateConfig.DEFAULTS.keySet()) {
             assertTrue(RelaygateConfig.envName(key).matches("RELAYGATE_[A-Z0-9_]+"), key);
         }
@@ -200,6 +209,8 @@ class RelaygateConfigTest {
             "limits.window          | hour         | limits.window: not a duration: \"hour\" (use e.g. 500ms, 30s, 5m, 2h, 7d)",
             "limits.auto-suspend    | maybe        | limits.auto-suspend: expected on or off (true or false), got maybe",
             "limits.auto-suspend-factor | 1        | limits.auto-suspend-factor: 1 is outside 2..1000",
+            "http.trusted-proxies   | 10.0.0.1/8   | http.trusted-proxies: \"10.0.0.1/8\" has host bits set; did you mean 10.0.0.0/8?",
+            "http.trusted-proxies   | proxy.local  | http.trusted-proxies: not an IP address or CIDR: \"proxy.local\"",
             "text.rate-limited      | 5.7.1 no     | text.rate-limited must start with an RFC 3463 code such as 4.7.1 (a temporary refusal): \"5.7.1 no\"",
     })
     void badValuesAreRefusedNamingTheKey(String key, String value, String message) {

@@ -1,9 +1,11 @@
 package org.relaygate.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -12,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The API's pure parts: Basic credentials, refusal statuses, the submission's field mapping. */
+/** The API's pure parts: Basic credentials, refusal statuses, a JSON submission read as the form. */
 class ApiPiecesTest {
 
     private static String basic(String userPass) {
@@ -49,19 +51,38 @@ class ApiPiecesTest {
     }
 
     @Test
-    void submissionCollectsEveryMissingField() {
-        Map<String, String> errors = new LinkedHashMap<>();
-        ApiSubmission.registration(new JsonObject().put("unit", "Physics").put("signed_on", "yesterday"), errors);
-        assertEquals(List.of("contact", "addresses", "device", "reason", "signed_by", "signed_on", "attest"), List.copyOf(errors.keySet()));
+    void aJsonSubmissionIsReadAsTheFormWouldBe() {
+        Map<String, String> shape = new LinkedHashMap<>();
+        JsonObject body = new JsonObject().put("unit", "Physics").put("contact", "physics-it@example.edu")
+                .put("addresses", new JsonArray().add("192.0.2.1").add("192.0.2.8/29")).put("device", "Copier")
+                .put("reason", "no SMTP AUTH").put("signed_by", "Dr. Head").put("signed_on", "2024-05-01").put("attest", true);
+        RegistrationForm form = ApiSubmission.form(body, shape);
+        assertEquals(Map.of(), shape);
+        assertEquals(new RegistrationForm("Physics", "physics-it@example.edu", "192.0.2.1\n192.0.2.8/29", "Copier",
+                "no SMTP AUTH", "Dr. Head", "2024-05-01", true), form);
+        assertEquals(List.of("192.0.2.1", "192.0.2.8/29"), form.addressList());
+
+        RegistrationForm text = ApiSubmission.form(body.copy().put("addresses", "192.0.2.1, 192.0.2.8/29\n2001:db8::1")
+                .put("attest", "yes"), shape);
+        assertEquals(List.of("192.0.2.1", "192.0.2.8/29", "2001:db8::1"), text.addressList());
+        assertTrue(text.attested());
+        assertFalse(ApiSubmission.form(body.copy().put("attest", "no"), shape).attested());
+        JsonObject unattested = body.copy();
+        unattested.remove("attest");
+        assertFalse(ApiSubmission.form(unattested, shape).attested());
+        assertEquals(Map.of(), shape);
     }
 
     @Test
-    void submissionAddressesAndRegistryRefusals() {
-        assertEquals(List.of("192.0.2.1", "192.0.2.8/29", "2001:db8::1"), ApiSubmission.addresses("192.0.2.1, 192.0.2.8/29\n2001:db8::1"));
-        assertEquals(List.of("192.0.2.1"), ApiSubmission.addresses(new io.vertx.core.json.JsonArray().add("192.0.2.1")));
-        assertTrue(ApiSubmission.addresses(7).isEmpty());
-        assertEquals("contact", ApiSubmission.field("contact email \"x\" is not a plausible address"));
-        assertEquals("signed_by", ApiSubmission.field("signed-by is longer than 200 characters"));
-        assertEquals("addresses", ApiSubmission.field("192.0.2.0/8 is too wide"));
+    void aMissingFieldIsEmptyAndAWrongTypeIsNamed() {
+        Map<String, String> shape = new LinkedHashMap<>();
+        RegistrationForm form = ApiSubmission.form(new JsonObject().put("unit", "Physics"), shape);
+        assertEquals(Map.of(), shape);
+        assertEquals(new RegistrationForm("Physics", "", "", "", "", "", "", false), form);
+
+        ApiSubmission.form(new JsonObject().put("unit", new JsonObject()).put("signed_on", 20240501)
+                .put("addresses", new JsonArray().add("192.0.2.1").add(7)).put("attest", 1), shape);
+        assertEquals(List.of("unit", "signed_on", "addresses"), List.copyOf(shape.keySet()));
+        assertEquals("unit must be a JSON string", shape.get("unit"));
     }
 }

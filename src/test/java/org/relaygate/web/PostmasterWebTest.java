@@ -10,19 +10,13 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.client.WebClientSession;
-import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.CSRFHandler;
-import io.vertx.ext.web.handler.SessionHandler;
-import io.vertx.ext.web.sstore.LocalSessionStore;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,9 +44,10 @@ import org.relaygate.registry.Registry;
 
 /**
  * The postmaster's pages and the JSON API over real sockets, on a real RelaygateService and H2 file:
- * the routes are mounted on a router with BodyHandler, SessionHandler and CSRFHandler as the
- * contract says WebServer sets them up, over a registry opened next to the running service (as the
- * CLI would), so an approval reaches the service's snapshot through the watcher.
+ * the service's own web listener (WebServer, with its sessions and CSRF; http.secure-cookies off so
+ * the web client sends the cookies over plain HTTP), and a registry opened next to the running
+ * service (as the CLI would) for the test's own changes, so an approval reaches the service's
+ * snapshot through the watcher.
  */
 @ExtendWith(VertxExtension.class)
 class PostmasterWebTest {
@@ -68,7 +63,6 @@ class PostmasterWebTest {
     private Vertx vertx;
     private RelaygateService service;
     private Registry registry;
-    private HttpServer server;
     private WebClientSession browser;
     private WebClient client;
     private int port;
@@ -79,15 +73,7 @@ class PostmasterWebTest {
         RelaygateConfig config = config(HASH);
         service = await(RelaygateService.start(vertx, config));
         registry = await(Registry.open(vertx, config));
-        WebContext context = new WebContext(vertx, config, registry, service::snapshot, service.metrics(), () -> true);
-        Router router = Router.router(vertx);
-        router.route().handler(BodyHandler.create().setBodyLimit(65536));
-        router.route("/postmaster*").handler(SessionHandler.create(LocalSessionStore.create(vertx)).setCookieSecureFlag(false));
-        router.route("/postmaster*").handler(CSRFHandler.create(vertx, "a test secret of some length"));
-        ApiRoutes.mount(router, context);
-        PostmasterPages.mount(router, context);
-        server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
-        port = server.actualPort();
+        port = service.httpPort();
         client = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false).setDefaultHost("127.0.0.1").setDefaultPort(port));
         browser = WebClientSession.create(client);
     }
@@ -95,7 +81,6 @@ class PostmasterWebTest {
     @AfterEach
     void stop() throws Exception {
         client.close();
-        await(server.close());
         await(registry.close());
         await(service.stop());
     }
@@ -354,7 +339,7 @@ class PostmasterWebTest {
 
     private String sessionCookie() {
         for (var c : browser.cookieStore().get(false, "127.0.0.1", "/postmaster")) {
-            if (c.name().equals(SessionHandler.DEFAULT_SESSION_COOKIE_NAME)) {
+            if (c.name().equals(WebServer.SESSION_COOKIE)) {
                 return c.value();
             }
         }

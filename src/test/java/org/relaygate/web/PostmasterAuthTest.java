@@ -1,0 +1,50 @@
+package org.relaygate.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.relaygate.web.PostmasterAuth.Outcome;
+
+/** The login check with its cache and limiter: what is cached, and what the cache never gets past. */
+@ExtendWith(VertxExtension.class)
+class PostmasterAuthTest {
+
+    private static final String PASSWORD = "correct horse battery";
+    private static final PasswordHash HASH = PasswordHash.parse(PasswordHash.hash(PASSWORD, PasswordHash.MIN_ITERATIONS, new byte[16]));
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void onlyRightPasswordsAreCachedAndALimitedClientIsRefusedAnyway(Vertx vertx) throws Exception {
+        CredentialCache cache = new CredentialCache(Duration.ofMinutes(5), 8, Clock.systemUTC(), new byte[32]);
+        LoginLimiter limiter = new LoginLimiter(2, Duration.ofMinutes(15), 100, Clock.systemUTC());
+        PostmasterAuth auth = new PostmasterAuth(vertx, HASH, limiter, cache);
+
+        assertEquals(Outcome.OK, await(auth.check("192.0.2.1", "bot", PASSWORD)));
+        assertEquals(1, cache.size());
+        assertEquals(Outcome.OK, await(auth.check("192.0.2.1", "bot", PASSWORD)), "from the cache");
+        assertEquals(Outcome.WRONG, await(auth.check("192.0.2.1", "bot", "guess")));
+        assertEquals(Outcome.WRONG, await(auth.check("192.0.2.1", "bot", "guess")), "a wrong password is checked again");
+        assertEquals(Outcome.WRONG, await(auth.check("192.0.2.2", "bot", null)));
+        assertEquals(1, cache.size(), "failures are never cached");
+        assertEquals(Outcome.LIMITED, await(auth.check("192.0.2.1", "bot", PASSWORD)),
+                "two failures: refused even with cached credentials");
+        assertEquals(Outcome.OK, await(auth.check("192.0.2.3", "bot", PASSWORD)), "another client is not limited");
+    }
+
+    @Test
+    void withoutAHashNobodyLogsIn(Vertx vertx) throws Exception {
+        CredentialCache cache = new CredentialCache(Duration.ofMinutes(5), 8, Clock.systemUTC(), new byte[32]);
+        PostmasterAuth auth = new PostmasterAuth(vertx, null, LoginLimiter.standard(), cache);
+        assertEquals(Outcome.DISABLED, await(auth.check("192.0.2.1", "bot", PASSWORD)));
+    }
+}
