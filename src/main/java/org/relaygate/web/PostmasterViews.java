@@ -116,8 +116,8 @@ final class PostmasterViews {
     }
 
     private static String page(Frame frame, String title, String body) {
-        StringBuilder b = new StringBuilder("<nav><a href=\"/postmaster\">Review queue</a> | <a href=\"/postmaster/search\">Search</a>"
-                + " | <a href=\"/postmaster/blocks\">Blocks</a>\n<form id=\"logout-form\" method=\"post\" action=\"/postmaster/logout\">");
+        StringBuilder b = new StringBuilder("<nav><span><a href=\"/postmaster\">Review queue</a> | <a href=\"/postmaster/search\">Search</a>"
+                + " | <a href=\"/postmaster/blocks\">Blocks</a></span>\n<form id=\"logout-form\" method=\"post\" action=\"/postmaster/logout\">");
         b.append(csrfField(frame.csrfToken())).append("Logged in as <span id=\"actor\">").append(escape(frame.actor()))
                 .append("</span> <button type=\"submit\" id=\"logout\">Log out</button></form></nav>\n");
         if (frame.notice() != null) {
