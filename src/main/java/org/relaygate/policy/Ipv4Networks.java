@@ -13,12 +13,11 @@ final class Ipv4Networks extends SortedNetworks {
     /** Input positions in one long, so a plain primitive sort gives a stable order. */
     private static final int MAX = 1 << 26;
     final int[] first;
-    final int[] top;
+    private RadixGuide guide;
 
     private Ipv4Networks(int n) {
         super(n);
         first = new int[n];
-        top = new int[(n + BLOCK - 1) / BLOCK];
     }
 
     static <T> Ipv4Networks build(List<CidrIndex.Entry<T>> entries, int n) {
@@ -46,9 +45,8 @@ final class Ipv4Networks extends SortedNetworks {
             v.length[i] = (byte) ((key >>> 26) & 63);
             v.values[i] = inputValues[(int) (key & (MAX - 1))];
         }
-        for (int j = 0; j < v.top.length; j++) {
-            v.top[j] = v.first[j * BLOCK];
-        }
+        int[] firsts = v.first;
+        v.guide = RadixGuide.build(n, i -> firsts[i]);
         v.link();
         return v;
     }
@@ -56,26 +54,23 @@ final class Ipv4Networks extends SortedNetworks {
     /** Sorted position of the most specific network containing the address, or -1. */
     int find(int address) {
         int key = address ^ Integer.MIN_VALUE;
-        int low = 0;
-        int high = top.length - 1;
+        if (guide.belowAll(key)) {
+            return -1;
+        }
+        // the last network that starts at or below the address: within the key's bucket, or the
+        // last one before the bucket
+        int bucket = guide.bucket(key);
+        int low = guide.from(bucket);
+        int high = guide.to(bucket) - 1;
         while (low <= high) {
             int mid = (low + high) >>> 1;
-            if (top[mid] <= key) {
+            if (first[mid] <= key) {
                 low = mid + 1;
             } else {
                 high = mid - 1;
             }
         }
-        if (high < 0) {
-            return -1;
-        }
-        // the last network of block `high` that starts at or below the address
-        int start = high * BLOCK;
-        int end = Math.min(start + BLOCK, first.length);
-        int found = start;
-        while (found + 1 < end && first[found + 1] <= key) {
-            found++;
-        }
+        int found = high;
         for (int i = found; i >= 0; i = parent[i]) {
             if (((first[i] ^ key) & mask(length[i])) == 0) {
                 return i;

@@ -9,12 +9,11 @@ import java.util.List;
 final class Ipv6Networks extends SortedNetworks {
 
     final long[] first;
-    final long[] top;
+    private RadixGuide guide;
 
     private Ipv6Networks(int n) {
         super(n);
         first = new long[2 * n];
-        top = new long[2 * ((n + BLOCK - 1) / BLOCK)];
     }
 
     static <T> Ipv6Networks build(List<CidrIndex.Entry<T>> entries, int n) {
@@ -42,10 +41,8 @@ final class Ipv6Networks extends SortedNetworks {
             v.length[i] = (byte) len[o];
             v.values[i] = inputValues[o];
         }
-        for (int j = 0; j < v.top.length / 2; j++) {
-            v.top[2 * j] = v.first[2 * j * BLOCK];
-            v.top[2 * j + 1] = v.first[2 * j * BLOCK + 1];
-        }
+        long[] firsts = v.first;
+        v.guide = RadixGuide.build(n, i -> firsts[2 * i]); // the high halves
         v.link();
         return v;
     }
@@ -53,25 +50,23 @@ final class Ipv6Networks extends SortedNetworks {
     int find(long hi, long lo) {
         long keyHi = hi ^ Long.MIN_VALUE;
         long keyLo = lo ^ Long.MIN_VALUE;
-        int low = 0;
-        int high = top.length / 2 - 1;
+        if (guide.belowAll(keyHi)) {
+            return -1;
+        }
+        // the last network that starts at or below the address: within the bucket of its high
+        // half, or the last one before the bucket
+        int bucket = guide.bucket(keyHi);
+        int low = guide.from(bucket);
+        int high = guide.to(bucket) - 1;
         while (low <= high) {
             int mid = (low + high) >>> 1;
-            if (atOrBelow(top, mid, keyHi, keyLo)) {
+            if (atOrBelow(first, mid, keyHi, keyLo)) {
                 low = mid + 1;
             } else {
                 high = mid - 1;
             }
         }
-        if (high < 0) {
-            return -1;
-        }
-        int start = high * BLOCK;
-        int end = Math.min(start + BLOCK, length.length);
-        int found = start;
-        while (found + 1 < end && atOrBelow(first, found + 1, keyHi, keyLo)) {
-            found++;
-        }
+        int found = high;
         for (int i = found; i >= 0; i = parent[i]) {
             int len = length[i] & 0xff;
             if (((first[2 * i] ^ keyHi) & hiMask(len)) == 0 && ((first[2 * i + 1] ^ keyLo) & loMask(len)) == 0) {

@@ -7,13 +7,6 @@ package org.relaygate.policy;
  */
 abstract class SortedNetworks {
 
-    /**
-     * Every BLOCK-th first address is copied into a small top array (150 KB for 600,000 IPv4
-     * networks) that stays in cache, so a search touches one or two blocks of the big array instead
-     * of a cache miss at each of its last ten halvings.
-     */
-    static final int BLOCK = 16;
-
     final Object[] values;
     final int[] parent;
     final byte[] length;
