@@ -77,12 +77,16 @@ final class PostmasterAuth {
         if (password != null && recent.verified(name, password)) {
             return Future.succeededFuture(Outcome.OK);
         }
+        // counted before PBKDF2 runs, so that parallel requests cannot all pass the limit unseen
+        if (!limiter.tryBegin(client)) {
+            return Future.succeededFuture(Outcome.LIMITED);
+        }
         return vertx.executeBlocking(() -> hash.matches(password), false).map(ok -> {
             if (ok) {
                 recent.remember(name, password);
+                limiter.succeeded(client);
                 return Outcome.OK;
             }
-            limiter.failed(client);
             return Outcome.WRONG;
         });
     }
