@@ -66,6 +66,17 @@ class PostmasterAuthTest {
     }
 
     @Test
+    void anIpv6ClientIsLimitedByItsSlash64(Vertx vertx) throws Exception {
+        CredentialCache cache = new CredentialCache(Duration.ofMinutes(5), 8, Clock.systemUTC(), new byte[32]);
+        LoginLimiter limiter = new LoginLimiter(2, Duration.ofMinutes(15), 100, Clock.systemUTC());
+        PostmasterAuth auth = new PostmasterAuth(vertx, HASH, limiter, cache);
+        assertEquals(Outcome.WRONG, await(auth.check("2001:db8:1:2::1", "eve", "guess1")));
+        assertEquals(Outcome.WRONG, await(auth.check("2001:db8:1:2::2", "eve", "guess2")));
+        assertEquals(Outcome.LIMITED, await(auth.check("2001:db8:1:2:abcd::9", "eve", "guess3")), "the next address of the /64");
+        assertEquals(Outcome.WRONG, await(auth.check("2001:db8:1:3::1", "eve", "guess4")), "another /64");
+    }
+
+    @Test
     void withoutAHashNobodyLogsIn(Vertx vertx) throws Exception {
         CredentialCache cache = new CredentialCache(Duration.ofMinutes(5), 8, Clock.systemUTC(), new byte[32]);
         PostmasterAuth auth = new PostmasterAuth(vertx, null, LoginLimiter.standard(), cache);
