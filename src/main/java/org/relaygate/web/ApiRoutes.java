@@ -1,6 +1,7 @@
 package org.relaygate.web;
 
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -42,6 +43,7 @@ final class ApiRoutes {
 
     static void mount(Router router, WebContext context, WebShared shared) {
         ApiRoutes api = new ApiRoutes(context, shared);
+        router.route("/api/*").handler(ApiRoutes::scriptsOnly);
         // before the auth handler: the public form's twin needs none
         router.post("/api/registrations").handler(new ApiSubmission(shared)::submit);
         router.route("/api/*").handler(api::authenticate);
@@ -54,6 +56,42 @@ final class ApiRoutes {
         router.delete("/api/blocks").handler(api::unblock);
         router.route("/api/*").handler(ctx -> json(ctx, 404, ApiJson.error("no such API endpoint: "
                 + ctx.request().method() + " " + ctx.request().path())));
+    }
+
+    /**
+     * Refuses a change that a browser could have been made to send from another site. A browser
+     * that once answered the 401 prompt sends the Basic credentials with every later request to
+     * this host, also with a form or a no-cors fetch on someone else's page; such requests carry
+     * an Origin header, or a body type a form can send. Scripts send neither.
+     */
+    private static void scriptsOnly(RoutingContext ctx) {
+        var request = ctx.request();
+        int status = browserRefusal(request.method(), request.getHeader("Origin"), request.getHeader("Content-Type"));
+        if (status == 403) {
+            json(ctx, 403, ApiJson.error("the API is for scripts: a change sent by a browser (with an Origin header) is refused"));
+        } else if (status == 415) {
+            json(ctx, 415, ApiJson.error("send the body as Content-Type: application/json"));
+        } else {
+            ctx.next();
+        }
+    }
+
+    /** 0 when the request may go on; 403 for a change with an Origin header; 415 for a change with a non-JSON body type. */
+    static int browserRefusal(HttpMethod method, String origin, String contentType) {
+        if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS) {
+            return 0;
+        }
+        if (origin != null) {
+            return 403;
+        }
+        if (contentType != null) {
+            int semicolon = contentType.indexOf(';');
+            String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
+            if (!type.equalsIgnoreCase("application/json")) {
+                return 415;
+            }
+        }
+        return 0;
     }
 
     private void authenticate(RoutingContext ctx) {

@@ -54,6 +54,19 @@ final class ClientAddress {
         return client.toString();
     }
 
+    /**
+     * What the per-client limits count a client address under: an IPv4 address as it is, an IPv6
+     * address as its /64. Every IPv6 host has a /64 of its own to send from, so a count per /128
+     * would give one client 2^64 counts (and flush the limiters' bounded tables besides).
+     */
+    static String limitKey(String client) {
+        IpAddress ip = IpAddress.parseOrNull(client);
+        if (ip == null || !ip.v6()) {
+            return client;
+        }
+        return new Cidr(new IpAddress(true, ip.hi(), 0), 64).toString();
+    }
+
     /** One entry, stripped; IPv6 zones and brackets are the parser's business, ports are not allowed. */
     private static String entry(String raw) {
         String s = raw.strip();

@@ -52,6 +52,32 @@ final class LoginLimiter {
         return Duration.between(now, seen.peekFirst().plus(window));
     }
 
+    /**
+     * Begins an attempt of the client: false when it must wait ({@link #retryAfter}); else the
+     * attempt is counted as a failure right away, in the same step, and {@link #succeeded} takes it
+     * back. Counting before the password is verified (which takes a while, off the event loop) is
+     * what keeps parallel guesses bounded: checking first and counting after would let every
+     * request sent before the first verdict through.
+     */
+    synchronized boolean tryBegin(String client) {
+        if (!retryAfter(client).isZero()) {
+            return false;
+        }
+        failed(client);
+        return true;
+    }
+
+    /** The attempt {@link #tryBegin} counted had the right password: it is not a failure after all. */
+    synchronized void succeeded(String client) {
+        ArrayDeque<Instant> seen = failures.get(client);
+        if (seen != null) {
+            seen.pollLast();
+            if (seen.isEmpty()) {
+                failures.remove(client);
+            }
+        }
+    }
+
     /** Counts one failed attempt of the client. */
     synchronized void failed(String client) {
         Instant now = clock.instant();

@@ -59,7 +59,7 @@ final class PostmasterAuth {
 
     /** How long this client must wait before trying again (zero: it may try now). */
     Duration retryAfter(String client) {
-        return limiter.retryAfter(client);
+        return limiter.retryAfter(ClientAddress.limitKey(client));
     }
 
     /**
@@ -71,18 +71,23 @@ final class PostmasterAuth {
         if (hash == null) {
             return Future.succeededFuture(Outcome.DISABLED);
         }
-        if (!limiter.retryAfter(client).isZero()) {
+        String counted = ClientAddress.limitKey(client);
+        if (!limiter.retryAfter(counted).isZero()) {
             return Future.succeededFuture(Outcome.LIMITED);
         }
         if (password != null && recent.verified(name, password)) {
             return Future.succeededFuture(Outcome.OK);
         }
+        // counted before PBKDF2 runs, so that parallel requests cannot all pass the limit unseen
+        if (!limiter.tryBegin(counted)) {
+            return Future.succeededFuture(Outcome.LIMITED);
+        }
         return vertx.executeBlocking(() -> hash.matches(password), false).map(ok -> {
             if (ok) {
                 recent.remember(name, password);
+                limiter.succeeded(counted);
                 return Outcome.OK;
             }
-            limiter.failed(client);
             return Outcome.WRONG;
         });
     }

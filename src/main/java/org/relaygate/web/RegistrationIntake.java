@@ -70,7 +70,7 @@ final class RegistrationIntake {
 
     /** Whether {@code client} has no submissions left right now: checked before the input is even read. */
     boolean exhausted(String client) {
-        if (limiter.exhausted(client)) {
+        if (limiter.exhausted(ClientAddress.limitKey(client))) {
             log.info("client={} web-registration refused=submissions-per-hour limit={}", client, perHour);
             return true;
         }
@@ -89,7 +89,7 @@ final class RegistrationIntake {
         if (!errors.isEmpty()) {
             return Future.succeededFuture(new Invalid(errors));
         }
-        if (!limiter.tryAcquire(client)) {
+        if (!limiter.tryAcquire(ClientAddress.limitKey(client))) {
             log.info("client={} web-registration refused=submissions-per-hour limit={}", client, perHour);
             return Future.succeededFuture(new Limited(perHour));
         }

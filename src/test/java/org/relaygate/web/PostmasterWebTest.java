@@ -278,6 +278,27 @@ class PostmasterWebTest {
     }
 
     @Test
+    void theApiRefusesChangesABrowserCouldBeMadeToSendFromAnotherSite() throws Exception {
+        long id = register("Physics", "physics-it@example.edu", "192.0.2.10");
+        // a cross-site form posting with the Basic credentials a browser remembered
+        HttpResponse<Buffer> form = await(api(client.post("/api/registrations/" + id + "/approve"))
+                .putHeader("Origin", "https://elsewhere.example").putHeader("Content-Type", "application/x-www-form-urlencoded").send());
+        assertEquals(403, form.statusCode(), form.bodyAsString());
+        assertTrue(form.bodyAsJsonObject().containsKey("error"));
+        // text/plain JSON, as a form with enctype="text/plain" can make it
+        HttpResponse<Buffer> plain = await(api(client.post("/api/blocks")).putHeader("Content-Type", "text/plain")
+                .sendBuffer(Buffer.buffer("{\"cidr\": \"203.0.113.0/24\", \"reason\": \"x\", \"y\": \"=\"}")));
+        assertEquals(415, plain.statusCode(), plain.bodyAsString());
+        assertEquals(403, await(client.post("/api/registrations").putHeader("Origin", "https://elsewhere.example")
+                .sendJsonObject(new JsonObject())).statusCode());
+        assertEquals("PENDING", await(registry.get(id)).status().name(), "nothing changed");
+        assertTrue(await(registry.blocks()).isEmpty(), "nothing blocked");
+        // what scripts send still works, reading with an Origin too
+        assertEquals(200, await(api(client.get("/api/registrations")).putHeader("Origin", "https://elsewhere.example").send()).statusCode());
+        assertEquals(200, await(api(client.post("/api/registrations/" + id + "/approve")).send()).statusCode());
+    }
+
+    @Test
     void theApiRegistrationFormAnswers422WithFieldErrorsOr201() throws Exception {
         HttpResponse<Buffer> bad = await(client.post("/api/registrations").sendJsonObject(new JsonObject().put("unit", "Physics")));
         assertEquals(422, bad.statusCode());

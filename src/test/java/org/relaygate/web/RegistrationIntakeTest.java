@@ -56,6 +56,11 @@ class RegistrationIntakeTest {
             assertEquals(new Limited(2), await(intake.submit(form("198.51.100.2"), "192.0.2.1")),
                     "a form refused by the database checks has counted: it reached the database");
             assertInstanceOf(Stored.class, await(intake.submit(form("198.51.100.2"), "192.0.2.2")), "per client");
+            assertInstanceOf(Stored.class, await(intake.submit(form("198.51.100.3"), "2001:db8:1:2::1")));
+            assertInstanceOf(Stored.class, await(intake.submit(form("198.51.100.4"), "2001:db8:1:2::2")));
+            assertEquals(new Limited(2), await(intake.submit(form("198.51.100.5"), "2001:db8:1:2:ffff::3")),
+                    "an IPv6 client is counted by its /64: it has all of it to send from");
+            assertInstanceOf(Stored.class, await(intake.submit(form("198.51.100.5"), "2001:db8:1:3::1")), "another /64");
         } finally {
             await(registry.close());
         }
