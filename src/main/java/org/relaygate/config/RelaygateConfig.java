@@ -254,10 +254,24 @@ public record RelaygateConfig(
                 nonEmpty(v, "log.output"));
     }
 
+    /**
+     * {@code http.listen}: {@code off}, {@code HOST:PORT}, or a bare port, which means loopback
+     * ({@code 127.0.0.1:PORT}): the public form listens beyond this host only when told a host.
+     */
+    private static HostPort httpListen(Map<String, String> v) {
+        String s = v.getOrDefault("http.listen", "").strip();
+        if (s.matches("[0-9]{1,5}")) {
+            Map<String, String> loopback = new LinkedHashMap<>(v);
+            loopback.put("http.listen", "127.0.0.1:" + s);
+            return hostPort(loopback, "http.listen");
+        }
+        return hostPortOrOff(v, "http.listen");
+    }
+
     /** The http.* block. */
     private static HttpSettings http(Map<String, String> v) {
         HttpSettings http = new HttpSettings(
-                hostPortOrOff(v, "http.listen"),
+                httpListen(v),
                 intIn(v, "http.max-body-size", 1024, 16 << 20),
                 intIn(v, "http.max-connections", 1, 1_000_000),
                 duration(v, "http.idle-timeout"),

@@ -66,6 +66,15 @@ class RelaygateConfigTest {
     }
 
     @Test
+    void aBarePortForTheWebListenerMeansLoopback() {
+        assertNull(RelaygateConfig.defaultConfig().http().listen(), "off by default");
+        assertEquals(new HostPort("127.0.0.1", 8080),
+                RelaygateConfig.load(null, Map.of(), Map.of("http.listen", "8080")).http().listen());
+        assertEquals(new HostPort("0.0.0.0", 8080),
+                RelaygateConfig.load(null, Map.of(), Map.of("http.listen", "0.0.0.0:8080")).http().listen());
+    }
+
+    @Test
     void trustedProxiesAreACommaSeparatedCidrList() {
         assertEquals(List.of(), RelaygateConfig.defaultConfig().http().trustedProxies());
         RelaygateConfig c = RelaygateConfig.load(null, Map.of(), Map.of("http.trusted-proxies", " 127.0.0.1, 10.1.0.0/16,,2001:db8::/64 "));
