@@ -41,8 +41,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "Where the SMTP relay listens (smtp.listen, default: off).")
     String smtpListen;
 
-    @Option(names = "--http-listen", paramLabel = "HOST:PORT|off",
-            description = "Where the web pages, JSON API, /metrics and /health listen (http.listen, default: off).")
+    @Option(names = "--http-listen", paramLabel = "HOST:PORT|PORT|off",
+            description = "Where the web pages, JSON API, /metrics and /health listen (http.listen, default: off; a bare PORT means 127.0.0.1:PORT).")
     String httpListen;
 
     @Option(names = "--next-hop", paramLabel = "HOST:PORT",
