@@ -74,6 +74,36 @@ final class RegistrationSql {
                         .map(rows -> join(rows, addressRows)));
     }
 
+    /** The order of a {@link #firstOf} page: by id, or oldest first (the review queue). */
+    enum Order {
+        ID("id"), OLDEST_FIRST("created_at, id");
+
+        private final String sql;
+
+        Order(String sql) {
+            this.sql = sql;
+        }
+    }
+
+    /**
+     * The first {@code limit} registrations (or those with the status) in that order, each with its
+     * networks, and how many match in all: the database stops at the limit (an index on status), so
+     * a long list costs no more than its first page.
+     */
+    static Future<RegistrationList> firstOf(SqlClient client, RegistrationStatus status, Order order, int limit) {
+        String where = status == null ? "" : " WHERE status = ?";
+        Tuple filter = status == null ? Tuple.tuple() : Tuple.of(status.name());
+        Tuple page = status == null ? Tuple.of(limit) : Tuple.of(status.name(), limit);
+        String chosen = " FROM registrations" + where + " ORDER BY " + order.sql + " LIMIT ?";
+        String addressSql = "SELECT a.registration_id, a.cidr FROM registration_addresses a"
+                + " WHERE a.registration_id IN (SELECT id" + chosen + ") ORDER BY a.id";
+        return client.preparedQuery(addressSql).execute(page).compose(addressRows ->
+                client.preparedQuery(SELECT + where + " ORDER BY " + order.sql + " LIMIT ?").execute(page)
+                        .map(rows -> join(rows, addressRows)))
+                .compose(list -> client.preparedQuery("SELECT COUNT(*) AS n FROM registrations" + where).execute(filter)
+                        .map(count -> new RegistrationList(list, Math.max(list.size(), count.iterator().next().getLong("N")))));
+    }
+
     private static List<Registration> join(RowSet<Row> registrations, RowSet<Row> addressRows) {
         Map<Long, List<Cidr>> byId = new HashMap<>();
         for (Row a : addressRows) {

@@ -39,6 +39,8 @@ public final class Registry {
     /** The actor of what relaygate does by itself (auto-suspension), as the audit log shows it. */
     public static final Actor SYSTEM = new Actor("system", "system");
     private static final int POOL_SIZE = 4;
+    /** The most registrations one {@link #list(RegistrationStatus, int)} or {@link #pending} returns. */
+    public static final int MAX_PAGE = 5000;
     /** The keys of {@link #formErrors}, in form order. */
     public static final List<String> FORM_FIELDS = RegistrationRules.FIELDS;
 
@@ -192,6 +194,26 @@ public final class Registry {
     /** All registrations, or those with the given status when it is not null; by id. */
     public Future<List<Registration>> list(RegistrationStatus status) {
         return RegistrationSql.list(pool, status).recover(SqlErrors::oneLine);
+    }
+
+    /**
+     * The first {@code limit} registrations (all, or with the given status when it is not null) by
+     * id, and how many there are in all; {@code limit} is 1..{@link #MAX_PAGE}.
+     */
+    public Future<RegistrationList> list(RegistrationStatus status, int limit) {
+        return page(status, RegistrationSql.Order.ID, limit);
+    }
+
+    /** The review queue: the first {@code limit} PENDING registrations, oldest first, and how many are PENDING. */
+    public Future<RegistrationList> pending(int limit) {
+        return page(RegistrationStatus.PENDING, RegistrationSql.Order.OLDEST_FIRST, limit);
+    }
+
+    private Future<RegistrationList> page(RegistrationStatus status, RegistrationSql.Order order, int limit) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            return Future.failedFuture(new RegistryException("list limit must be 1.." + MAX_PAGE + ", got " + limit));
+        }
+        return RegistrationSql.firstOf(pool, status, order, limit).recover(SqlErrors::oneLine);
     }
 
     /**

@@ -4,13 +4,16 @@ import io.vertx.core.Future;
 import java.sql.SQLException;
 import org.relaygate.policy.Text;
 
-/** Turns database failures into one-line {@link RegistryException}s fit for stderr. */
+/** Turns database failures into one-line {@link DatabaseFailure}s fit for stderr. */
 final class SqlErrors {
 
     private SqlErrors() {
     }
 
-    /** Keeps RegistryExceptions as they are; anything else becomes one with H2's message on one line. */
+    /**
+     * Keeps RegistryExceptions (our own refusals, raised inside the work) as they are; anything else
+     * is the database failing and becomes a DatabaseFailure with H2's message on one line.
+     */
     static <T> Future<T> oneLine(Throwable failure) {
         return Future.failedFuture(toRegistryException(failure));
     }
@@ -23,7 +26,7 @@ final class SqlErrors {
         while (!(t instanceof SQLException) && t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        return new RegistryException(message(t instanceof SQLException ? t : failure));
+        return new DatabaseFailure(message(t instanceof SQLException ? t : failure), failure);
     }
 
     /**

@@ -13,6 +13,7 @@ import org.relaygate.policy.Cidr;
 import org.relaygate.policy.RegistrationStatus;
 import org.relaygate.registry.Actor;
 import org.relaygate.registry.Registration;
+import org.relaygate.registry.Registry;
 import org.relaygate.registry.RegistryException;
 import org.relaygate.registry.SearchQuery;
 import org.slf4j.Logger;
@@ -30,6 +31,10 @@ final class ApiRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
     private static final String ACTOR = "relaygate.actor";
     private static final Pattern ID = Pattern.compile("[0-9]{1,18}");
+    /** How many registrations {@code GET /api/registrations} returns unless {@code limit} says otherwise. */
+    static final int DEFAULT_LIMIT = 500;
+    /** The response header of {@code GET /api/registrations} with how many matched in all. */
+    static final String TOTAL_HEADER = "X-Total-Count";
 
     private final WebContext context;
     private final WebShared shared;
@@ -53,9 +58,8 @@ final class ApiRoutes {
         router.get("/api/search").handler(api::search);
         router.get("/api/blocks").handler(api::blocks);
         router.post("/api/blocks").handler(api::block);
+        // no catch-all: the router's own 404 and 405 (and 400, 413) are JSON under /api (ErrorPages)
         router.delete("/api/blocks").handler(api::unblock);
-        router.route("/api/*").handler(ctx -> json(ctx, 404, ApiJson.error("no such API endpoint: "
-                + ctx.request().method() + " " + ctx.request().path())));
     }
 
     /**
@@ -125,6 +129,11 @@ final class ApiRoutes {
         });
     }
 
+    /**
+     * The registrations (or those with {@code status}) by id, at most {@code limit} of them (default
+     * {@link #DEFAULT_LIMIT}, at most {@link Registry#MAX_PAGE}); {@value #TOTAL_HEADER} says how many
+     * there are in all, so a script sees when the array is not the whole list.
+     */
     private void list(RoutingContext ctx) {
         String status = ctx.request().getParam("status");
         RegistrationStatus which;
@@ -134,7 +143,28 @@ final class ApiRoutes {
             json(ctx, 400, ApiJson.error(e.getMessage()));
             return;
         }
-        reply(ctx, 200, context.registry().list(which).map(ApiJson::registrations));
+        int limit = limit(ctx.request().getParam("limit"));
+        if (limit == 0) {
+            json(ctx, 400, ApiJson.error("limit must be a whole number from 1 to " + Registry.MAX_PAGE));
+            return;
+        }
+        reply(ctx, 200, context.registry().list(which, limit).map(list -> {
+            ctx.response().putHeader(TOTAL_HEADER, Long.toString(list.total()));
+            return ApiJson.registrations(list.registrations());
+        }));
+    }
+
+    /** The {@code limit} query parameter: the default when absent, 0 when it is not 1..MAX_PAGE. */
+    static int limit(String param) {
+        if (param == null || param.isBlank()) {
+            return DEFAULT_LIMIT;
+        }
+        String p = param.strip();
+        if (!p.matches("[0-9]{1,9}")) {
+            return 0;
+        }
+        int n = Integer.parseInt(p);
+        return n >= 1 && n <= Registry.MAX_PAGE ? n : 0;
     }
 
     private void show(RoutingContext ctx) {
@@ -247,12 +277,18 @@ final class ApiRoutes {
         return Long.parseLong(id);
     }
 
-    /** Answers with the value, or with the registry's one-line refusal (404, 409, 422), or 500. */
+    /**
+     * Answers with the value, or with the registry's one-line refusal (404, 409, 422), or 503 when
+     * the database failed, or 500.
+     */
     private static void reply(RoutingContext ctx, int status, Future<?> value) {
         value.onComplete(done -> {
             if (done.succeeded()) {
                 Object v = done.result();
                 json(ctx, status, v);
+            } else if (Refusals.unavailable(done.cause())) {
+                LOG.warn("API request {} {}: the registry failed", ctx.request().method(), ctx.request().path(), done.cause());
+                json(ctx, 503, ApiJson.error(Refusals.UNAVAILABLE));
             } else if (done.cause() instanceof RegistryException e) {
                 json(ctx, Refusals.status(e.getMessage()), ApiJson.error(e.getMessage()));
             } else {

@@ -6,8 +6,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every response carries (security headers) and the short plain answers for requests the
- * router refuses: no stack trace ever reaches a peer; a 500's cause goes to the log.
+ * What every response carries (security headers) and the short answers for requests the router
+ * refuses: plain text, or {@code {"error": "..."}} under {@code /api} where scripts expect JSON. No
+ * stack trace ever reaches a peer; a 500's cause goes to the log.
  */
 final class ErrorPages {
 
@@ -54,14 +55,33 @@ final class ErrorPages {
             ctx.request().connection().close();
             return;
         }
+        boolean api = isApi(ctx.request().path());
         ctx.response().setStatusCode(status)
-                .putHeader("Content-Type", "text/plain; charset=utf-8")
+                .putHeader("Content-Type", api ? "application/json; charset=utf-8" : "text/plain; charset=utf-8")
                 .putHeader("Cache-Control", "no-store")
                 .putHeader("X-Content-Type-Options", "nosniff")
                 .putHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
                 .putHeader("X-Frame-Options", "DENY")
                 .putHeader("Referrer-Policy", "same-origin")
-                .end(status + " " + text(status) + "\n");
+                .end(api ? ApiJson.error(apiText(status, ctx.request().method().name(), ctx.request().path())).encode()
+                        : status + " " + text(status) + "\n");
+    }
+
+    /** Whether the path is the JSON API's (the raw path: a 400 may come before any normalising). */
+    static boolean isApi(String path) {
+        return path != null && (path.equals("/api") || path.startsWith("/api/"));
+    }
+
+    /** The API's error text for a status the router answered; a 404 names the request it did not know. */
+    static String apiText(int status, String method, String path) {
+        return switch (status) {
+            case 400 -> "the request could not be read";
+            case 403 -> "forbidden";
+            case 404 -> "no such API endpoint: " + method + " " + path;
+            case 405 -> "method not allowed: " + method + " " + path;
+            case 413 -> "the request is larger than this server accepts";
+            default -> "internal error";
+        };
     }
 
     static String text(int status) {

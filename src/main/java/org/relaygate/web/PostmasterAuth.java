@@ -1,7 +1,7 @@
 package org.relaygate.web;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.time.Duration;
 import org.relaygate.config.HttpSettings;
 import org.relaygate.policy.Text;
@@ -10,7 +10,9 @@ import org.relaygate.registry.Actor;
 /**
  * The postmaster's login, for the pages and the JSON API alike: one configured password hash, the
  * name given becomes the audit actor (source "web"), and one {@link LoginLimiter} counts failures
- * per client address across both. Verifying (PBKDF2, a few hundred ms) runs on a worker thread;
+ * per client address across both. Verifying (PBKDF2, a few hundred ms) runs on the web listener's own
+ * small login pool (WebServer), not Vert.x's shared workers, so a burst of logins cannot hold up the
+ * snapshot loads and the spool there;
  * credentials it accepted are remembered for a few minutes ({@link CredentialCache}), so a script's
  * series of API calls pays for it once. One instance per running web listener (WebShared).
  */
@@ -22,13 +24,13 @@ final class PostmasterAuth {
 
     enum Outcome { OK, WRONG, LIMITED, DISABLED }
 
-    private final Vertx vertx;
+    private final WorkerExecutor hashing;
     private final PasswordHash hash; // null: nobody may log in
     private final LoginLimiter limiter;
     private final CredentialCache recent;
 
-    PostmasterAuth(Vertx vertx, PasswordHash hash, LoginLimiter limiter, CredentialCache recent) {
-        this.vertx = vertx;
+    PostmasterAuth(WorkerExecutor hashing, PasswordHash hash, LoginLimiter limiter, CredentialCache recent) {
+        this.hashing = hashing;
         this.hash = hash;
         this.limiter = limiter;
         this.recent = recent;
@@ -38,8 +40,8 @@ final class PostmasterAuth {
      * The web listener's instance from {@code http.postmaster-password-hash}; a malformed hash fails
      * the web listener's start with one line (IllegalArgumentException).
      */
-    static PostmasterAuth create(Vertx vertx, HttpSettings http) {
-        return new PostmasterAuth(vertx, configuredHash(http), LoginLimiter.standard(), CredentialCache.standard());
+    static PostmasterAuth create(WorkerExecutor hashing, HttpSettings http) {
+        return new PostmasterAuth(hashing, configuredHash(http), LoginLimiter.standard(), CredentialCache.standard());
     }
 
     static PasswordHash configuredHash(HttpSettings http) {
@@ -82,7 +84,7 @@ final class PostmasterAuth {
         if (!limiter.tryBegin(counted)) {
             return Future.succeededFuture(Outcome.LIMITED);
         }
-        return vertx.executeBlocking(() -> hash.matches(password), false).map(ok -> {
+        return hashing.executeBlocking(() -> hash.matches(password), false).map(ok -> {
             if (ok) {
                 recent.remember(name, password);
                 limiter.succeeded(counted);

@@ -24,6 +24,8 @@ final class PostmasterPages {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostmasterPages.class);
     static final int MAX_RESULTS = 200;
+    /** The most PENDING registrations the review queue shows (oldest first); search finds the others. */
+    static final int QUEUE_LIMIT = 500;
     static final int HISTORY = 200;
     /** Session keys: who is logged in, and the messages shown once on the next page. */
     static final String ACTOR_KEY = "postmaster";
@@ -116,9 +118,7 @@ final class PostmasterPages {
     }
 
     private void queue(RoutingContext ctx) {
-        respond(ctx, context.registry().list(org.relaygate.policy.RegistrationStatus.PENDING)
-                .map(pending -> PostmasterViews.queue(frame(ctx, null), pending.stream()
-                        .sorted(java.util.Comparator.comparing(Registration::createdAt).thenComparing(Registration::id)).toList())));
+        respond(ctx, context.registry().pending(QUEUE_LIMIT).map(pending -> PostmasterViews.queue(frame(ctx, null), pending)));
     }
 
     private void registration(RoutingContext ctx) {
@@ -167,6 +167,8 @@ final class PostmasterPages {
             if (result.succeeded()) {
                 ctx.session().put(NOTICE_KEY, "Registration " + id + " is now " + result.result().status() + ".");
                 redirect(ctx, "/postmaster/registrations/" + id);
+            } else if (Refusals.unavailable(result.cause())) {
+                unavailable(ctx, result.cause(), true);
             } else if (result.cause() instanceof RegistryException e && Refusals.status(e.getMessage()) != 404) {
                 showRegistration(ctx, id, Refusals.status(e.getMessage()), e.getMessage());
             } else {
@@ -212,6 +214,9 @@ final class PostmasterPages {
         done.onComplete(result -> {
             if (result.succeeded()) {
                 ctx.session().put(NOTICE_KEY, result.result());
+            } else if (Refusals.unavailable(result.cause())) {
+                unavailable(ctx, result.cause(), true);
+                return;
             } else if (result.cause() instanceof RegistryException e) {
                 ctx.session().put(ERROR_KEY, "Not blocked: " + e.getMessage());
             } else {
@@ -262,12 +267,24 @@ final class PostmasterPages {
     }
 
     private void fail(RoutingContext ctx, Throwable cause) {
-        if (cause instanceof RegistryException e) {
+        if (Refusals.unavailable(cause)) {
+            unavailable(ctx, cause, false);
+        } else if (cause instanceof RegistryException e) {
             int status = Refusals.status(e.getMessage());
             html(ctx, status, PostmasterViews.problem(frame(ctx, null), status == 404 ? "Not found" : "Refused", e.getMessage()));
         } else {
             internalError(ctx, cause);
         }
+    }
+
+    /**
+     * 503 for a database failure, its cause logged: after an action the sentence is the page's
+     * action error, on a page that could not be read it is the page's error.
+     */
+    private void unavailable(RoutingContext ctx, Throwable cause, boolean action) {
+        LOG.warn("postmaster page {} {}: the registry failed", ctx.request().method(), ctx.request().path(), cause);
+        html(ctx, 503, action ? PostmasterViews.notDone(frame(ctx, Refusals.UNAVAILABLE))
+                : PostmasterViews.problem(frame(ctx, null), "Try again", Refusals.UNAVAILABLE));
     }
 
     private void notFound(RoutingContext ctx, String message) {

@@ -11,6 +11,7 @@ import org.relaygate.policy.Cidr;
 import org.relaygate.registry.AuditEntry;
 import org.relaygate.registry.BlockEntry;
 import org.relaygate.registry.Registration;
+import org.relaygate.registry.RegistrationList;
 
 /**
  * The postmaster's pages as HTML (pure: values in, a page out). Ids and names follow the URL/HTML
@@ -47,10 +48,16 @@ final class PostmasterViews {
         return Html.page("Postmaster login", b.toString());
     }
 
-    static String queue(Frame frame, List<Registration> pending) {
+    static String queue(Frame frame, RegistrationList queue) {
+        List<Registration> pending = queue.registrations();
         StringBuilder b = new StringBuilder(searchForm(""));
         if (pending.isEmpty()) {
             b.append("<p id=\"queue-empty\">No registration is waiting for review.</p>\n");
+        } else if (queue.truncated()) {
+            b.append("<p id=\"queue-more\">The oldest ").append(pending.size()).append(" of ").append(queue.total())
+                    .append(" registrations waiting for review; ").append(queue.more())
+                    .append(queue.more() == 1 ? " more is" : " more are")
+                    .append(" not shown. Search by address, unit or contact to find a particular one.</p>\n");
         }
         b.append(registrationTable("queue", "Registrations waiting for review, oldest first", pending));
         return page(frame, "Review queue", b.toString());
@@ -111,6 +118,11 @@ final class PostmasterViews {
     }
 
     /** A short page for what went wrong (unknown registration, internal error), with the usual frame. */
+    /** The answer to an action that could not be done; the frame's error says why (action-error). */
+    static String notDone(Frame frame) {
+        return page(frame, "Not done", "<p><a href=\"/postmaster\">Back to the review queue</a></p>");
+    }
+
     static String problem(Frame frame, String title, String message) {
         return page(frame, title, "<p class=\"error\" id=\"page-error\" role=\"alert\">" + escape(message) + "</p>");
     }

@@ -101,7 +101,7 @@ final class RegistrationIntake {
 
     /** The database checks' refusals name an address; anything else is trouble the submitter cannot fix. */
     private static Outcome refused(RegistrationForm form, String client, Throwable cause) {
-        if (cause instanceof RegistryException && form.aboutAddresses(cause.getMessage())) {
+        if (cause instanceof RegistryException && !Refusals.unavailable(cause) && form.aboutAddresses(cause.getMessage())) {
             return new Invalid(Map.of("addresses", cause.getMessage()));
         }
         log.warn("client={} web registration not stored: {}", client, cause.toString());

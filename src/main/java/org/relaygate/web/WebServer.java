@@ -1,6 +1,7 @@
 package org.relaygate.web;
 
 import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
@@ -42,12 +43,16 @@ public final class WebServer {
     private static final int MAX_HEADER_SIZE = 8192;
     private static final int MAX_FORM_FIELDS = 64;
     private static final long REFUSAL_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** The login pool's name and size: two PBKDF2 checks at a time (the login limiter bounds the rest). */
+    static final String LOGIN_POOL = "relaygate-login";
+    private static final int LOGIN_THREADS = 2;
 
     private final WebContext context;
     private final HttpSettings settings;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong lastRefusalLog = new AtomicLong(System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS);
     private LocalSessionStore sessions;
+    private WorkerExecutor loginHashing;
     private HttpServer server;
 
     public WebServer(WebContext context) {
@@ -66,6 +71,11 @@ public final class WebServer {
             log.debug("web listener bound to {}:{}{}", settings.listen().host(), bound.actualPort(),
                     settings.tlsEnabled() ? " (TLS)" : "");
             return this;
+        }).onFailure(e -> {
+            if (loginHashing != null) {
+                loginHashing.close();
+                loginHashing = null;
+            }
         });
     }
 
@@ -95,7 +105,9 @@ public final class WebServer {
     }
 
     private Router router() {
-        WebShared shared = WebShared.create(context); // first: a malformed password hash fails the start here
+        // the password hashing's own threads: PBKDF2 never queues the snapshot loader or the spool behind it
+        loginHashing = context.vertx().createSharedWorkerExecutor(LOGIN_POOL, LOGIN_THREADS);
+        WebShared shared = WebShared.create(context, loginHashing); // a malformed password hash fails the start here
         Router router = Router.router(context.vertx());
         router.route().handler(ErrorPages::securityHeaders);
         router.route().handler(BodyHandler.create(false).setBodyLimit(settings.maxBodySize()));
@@ -161,6 +173,12 @@ public final class WebServer {
         if (sessions != null) {
             sessions.close();
         }
-        return server == null ? Future.succeededFuture() : server.close();
+        Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+        return closed.eventually(() -> loginHashing == null ? Future.succeededFuture() : loginHashing.close());
+    }
+
+    /** The login pool, for tests (null before start). */
+    WorkerExecutor loginHashing() {
+        return loginHashing;
     }
 }

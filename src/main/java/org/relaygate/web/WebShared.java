@@ -1,5 +1,6 @@
 package org.relaygate.web;
 
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
@@ -14,12 +15,15 @@ record WebShared(ClientAddress clients, RegistrationIntake registrations, Postma
 
     static final String FORWARDED_FOR = "X-Forwarded-For";
 
-    /** Fails with one line (IllegalArgumentException) when http.postmaster-password-hash is malformed. */
-    static WebShared create(WebContext context) {
+    /**
+     * Password checks run on {@code loginHashing} (WebServer's). Fails with one line
+     * (IllegalArgumentException) when http.postmaster-password-hash is malformed.
+     */
+    static WebShared create(WebContext context, WorkerExecutor loginHashing) {
         var http = context.config().http();
         return new WebShared(new ClientAddress(http.trustedProxies()),
                 new RegistrationIntake(context.registry(), http.submissionsPerHour(), Clock.systemDefaultZone()),
-                PostmasterAuth.create(context.vertx(), http));
+                PostmasterAuth.create(loginHashing, http));
     }
 
     /** The client's address of this request (the peer's, or the one a trusted proxy forwarded). */

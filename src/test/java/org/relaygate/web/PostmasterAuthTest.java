@@ -1,9 +1,11 @@
 package org.relaygate.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.junit5.VertxExtension;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +23,23 @@ class PostmasterAuthTest {
     private static final String PASSWORD = "correct horse battery";
     private static final PasswordHash HASH = PasswordHash.parse(PasswordHash.hash(PASSWORD, PasswordHash.MIN_ITERATIONS, new byte[16]));
 
+    /** A login pool as WebServer makes one (each test's Vertx is its own, so is the pool). */
+    private static WorkerExecutor hashing(Vertx vertx) {
+        return vertx.createSharedWorkerExecutor("test-login", 2);
+    }
+
+    @Test
+    void theHashIsCheckedOnTheGivenPoolAndNotOnceItIsClosed(Vertx vertx) throws Exception {
+        CredentialCache cache = new CredentialCache(Duration.ofMinutes(5), 8, Clock.systemUTC(), new byte[32]);
+        WorkerExecutor pool = hashing(vertx);
+        PostmasterAuth auth = new PostmasterAuth(pool, HASH, new LoginLimiter(10, Duration.ofMinutes(15), 100, Clock.systemUTC()), cache);
+        assertEquals(Outcome.OK, await(auth.check("192.0.2.1", "bot", PASSWORD)));
+        await(pool.close());
+        assertEquals(Outcome.OK, await(auth.check("192.0.2.1", "bot", PASSWORD)), "remembered: no hashing needed");
+        assertThrows(Exception.class, () -> await(auth.check("192.0.2.1", "eve", "guess")),
+                "a check that needs hashing runs on the given pool, closed now");
+    }
+
     private static <T> T await(Future<T> future) throws Exception {
         return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
@@ -29,7 +48,7 @@ class PostmasterAuthTest {
     void onlyRightPasswordsAreCachedAndALimitedClientIsRefusedAnyway(Vertx vertx) throws Exception {
         CredentialCache cache = new CredentialCache(Duration.ofMinutes(5), 8, Clock.systemUTC(), new byte[32]);
         LoginLimiter limiter = new LoginLimiter(2, Duration.ofMinutes(15), 100, Clock.systemUTC());
-        PostmasterAuth auth = new PostmasterAuth(vertx, HASH, limiter, cache);
+        PostmasterAuth auth = new PostmasterAuth(hashing(vertx), HASH, limiter, cache);
 
         assertEquals(Outcome.OK, await(auth.check("192.0.2.1", "bot", PASSWORD)));
         assertEquals(1, cache.size());
@@ -47,7 +66,7 @@ class PostmasterAuthTest {
     void parallelGuessesCannotAllPassTheLimitBeforeTheFirstVerdict(Vertx vertx) throws Exception {
         CredentialCache cache = new CredentialCache(Duration.ofMinutes(5), 8, Clock.systemUTC(), new byte[32]);
         LoginLimiter limiter = new LoginLimiter(2, Duration.ofMinutes(15), 100, Clock.systemUTC());
-        PostmasterAuth auth = new PostmasterAuth(vertx, HASH, limiter, cache);
+        PostmasterAuth auth = new PostmasterAuth(hashing(vertx), HASH, limiter, cache);
 
         // all sent before any PBKDF2 verdict is back, as a client with many connections would
         List<Future<Outcome>> guesses = new ArrayList<>();
@@ -69,7 +88,7 @@ class PostmasterAuthTest {
     void anIpv6ClientIsLimitedByItsSlash64(Vertx vertx) throws Exception {
         CredentialCache cache = new CredentialCache(Duration.ofMinutes(5), 8, Clock.systemUTC(), new byte[32]);
         LoginLimiter limiter = new LoginLimiter(2, Duration.ofMinutes(15), 100, Clock.systemUTC());
-        PostmasterAuth auth = new PostmasterAuth(vertx, HASH, limiter, cache);
+        PostmasterAuth auth = new PostmasterAuth(hashing(vertx), HASH, limiter, cache);
         assertEquals(Outcome.WRONG, await(auth.check("2001:db8:1:2::1", "eve", "guess1")));
         assertEquals(Outcome.WRONG, await(auth.check("2001:db8:1:2::2", "eve", "guess2")));
         assertEquals(Outcome.LIMITED, await(auth.check("2001:db8:1:2:abcd::9", "eve", "guess3")), "the next address of the /64");
@@ -79,7 +98,7 @@ class PostmasterAuthTest {
     @Test
     void withoutAHashNobodyLogsIn(Vertx vertx) throws Exception {
         CredentialCache cache = new CredentialCache(Duration.ofMinutes(5), 8, Clock.systemUTC(), new byte[32]);
-        PostmasterAuth auth = new PostmasterAuth(vertx, null, LoginLimiter.standard(), cache);
+        PostmasterAuth auth = new PostmasterAuth(hashing(vertx), null, LoginLimiter.standard(), cache);
         assertEquals(Outcome.DISABLED, await(auth.check("192.0.2.1", "bot", PASSWORD)));
     }
 }
