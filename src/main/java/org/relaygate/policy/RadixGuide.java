@@ -5,8 +5,12 @@ package org.relaygate.policy;
  * buckets (about one per two keys), and {@code start[b]} is the first sorted position whose key falls
  * in bucket b or later. A lookup computes its bucket with one subtraction and one shift and then
  * searches only that bucket's few positions, so it touches the guide, one block of keys and the
- * entry itself: two or three cache misses instead of one per level of a binary search. Skewed key
- * ranges only make some buckets large, which {@link #from}/{@link #to} still bound correctly.
+ * entry itself: two or three cache misses instead of one per level of a binary search. Clustered
+ * keys (a campus's few /16s, IPv6 sites) make some buckets crowded, but a bucket spans about
+ * 2 x range / n addresses, so for /32 hosts its crowd is bounded by the address space: only keys
+ * that are equal or nearly so (IPv6 /128 hosts in one /64: the guide keys on the high half) share a
+ * bucket in large numbers, and they are then one binary search, as before the guide. A guide per
+ * crowded bucket was tried: it cost more than it saved on the benchmark's data (BENCHMARKS.md).
  *
  * <p>Keys are longs compared as signed values (the callers flip sign bits so that signed order is
  * address order); the bucket of a key is the unsigned difference to {@code min}, shifted.

@@ -14,7 +14,7 @@ class RadixGuideTest {
     @ValueSource(ints = {0, 1, 2, 3, 7, 100, 5000})
     void lastKeyAtOrBelowAgreesWithALinearScan(int n) {
         Random r = new Random(n);
-        for (int shape = 0; shape < 5; shape++) {
+        for (int shape = 0; shape < 7; shape++) {
             long[] keys = keys(r, n, shape);
             RadixGuide guide = RadixGuide.build(n, i -> keys[i]);
             for (int probe = 0; probe < 2000; probe++) {
@@ -33,7 +33,10 @@ class RadixGuideTest {
                 case 1 -> (r.nextBoolean() ? 0x1000_0000L : 0x7000_0000L) + r.nextInt(1 << 16); // two far clusters
                 case 2 -> 42;                                                    // all the same
                 case 3 -> r.nextLong();                                          // the whole signed range
-                default -> r.nextBoolean() ? Long.MIN_VALUE : Long.MAX_VALUE;    // the extremes only
+                case 4 -> r.nextBoolean() ? Long.MIN_VALUE : Long.MAX_VALUE;     // the extremes only
+                case 5 -> ((long) r.nextInt(20) << 40) + ((long) r.nextInt(1 << 12) << 8) + r.nextInt(4); // nested clusters
+                case 6 -> r.nextInt(4) == 0 ? 1000 + i : 1_000_000; // a crowd of equal keys after distinct ones
+                default -> throw new IllegalArgumentException("shape " + shape);
             };
         }
         Arrays.sort(k);
