@@ -4,14 +4,14 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
-import org.relaygate.policy.Cidr;
 import org.relaygate.registry.AuditEntry;
 import org.relaygate.registry.BlockEntry;
 import org.relaygate.registry.Registration;
+import org.relaygate.registry.RegistrationJsonObject;
 
 /**
- * The JSON API's values: a registration with the same keys as {@code relaygate list --json} (named
- * like the schema's columns), audit entries and blocks; times as ISO-8601 instants. Vert.x's JSON
+ * The JSON API's values: a registration ({@link RegistrationJsonObject}, the mapping of
+ * {@code relaygate list --json}), audit entries and blocks; times as ISO-8601 instants. Vert.x's JSON
  * does the escaping.
  */
 final class ApiJson {
@@ -20,24 +20,7 @@ final class ApiJson {
     }
 
     static JsonObject registration(Registration r) {
-        JsonArray addresses = new JsonArray();
-        r.addresses().stream().map(Cidr::toString).forEach(addresses::add);
-        return new JsonObject()
-                .put("id", r.id())
-                .put("status", r.status() == null ? null : r.status().name())
-                .put("status_reason", r.statusReason())
-                .put("unit", r.unit())
-                .put("contact_email", r.contactEmail())
-                .put("device", r.device())
-                .put("reason", r.reason())
-                .put("signed_by", r.signedBy())
-                .put("signed_on", r.signedOn() == null ? null : r.signedOn().toString())
-                .put("notes", r.notes())
-                .put("created_at", time(r.createdAt()))
-                .put("updated_at", time(r.updatedAt()))
-                .put("approved_at", time(r.approvedAt()))
-                .put("approved_by", r.approvedBy())
-                .put("addresses", addresses);
+        return RegistrationJsonObject.of(r, Instant::toString);
     }
 
     static JsonArray registrations(List<Registration> list) {

@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
 import org.relaygate.policy.Cidr;
 import org.relaygate.policy.RegistrationStatus;
 import org.relaygate.registry.Actor;
-import org.relaygate.registry.Registration;
 import org.relaygate.registry.Registry;
 import org.relaygate.registry.RegistryException;
 import org.relaygate.registry.SearchQuery;
@@ -185,19 +184,13 @@ final class ApiRoutes {
         if (body == null) {
             return;
         }
-        Actor actor = ctx.get(ACTOR);
-        String reason = body.getValue("reason") instanceof String s ? s : null;
-        Future<Registration> done = switch (ctx.pathParam("action")) {
-            case "approve" -> context.registry().approve(id, actor);
-            case "suspend" -> context.registry().suspend(id, reason, actor);
-            case "revoke" -> context.registry().revoke(id, reason, actor);
-            default -> null;
-        };
-        if (done == null) {
+        StatusAction action = StatusAction.named(ctx.pathParam("action"));
+        if (action == null) {
             json(ctx, 404, ApiJson.error("no such action: " + ctx.pathParam("action") + " (approve, suspend or revoke)"));
             return;
         }
-        reply(ctx, 200, done.map(ApiJson::registration));
+        String reason = body.getValue("reason") instanceof String s ? s : null;
+        reply(ctx, 200, action.run(context.registry(), id, reason, ctx.get(ACTOR), false).map(ApiJson::registration));
     }
 
     private void search(RoutingContext ctx) {

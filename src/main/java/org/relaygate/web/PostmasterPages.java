@@ -8,7 +8,6 @@ import io.vertx.ext.web.handler.CSRFHandler;
 import java.util.regex.Pattern;
 import org.relaygate.policy.Cidr;
 import org.relaygate.registry.Actor;
-import org.relaygate.registry.Registration;
 import org.relaygate.registry.RegistryException;
 import org.relaygate.registry.SearchQuery;
 import org.slf4j.Logger;
@@ -146,25 +145,18 @@ final class PostmasterPages {
         if (id == null) {
             return;
         }
-        String action = ctx.pathParam("action");
-        String reason = ctx.request().getFormAttribute("reason");
-        Actor actor = actor(ctx);
-        Future<Registration> done = switch (action) {
-            case "approve" -> context.registry().approve(id, actor)
-                    .onSuccess(r -> LOG.info("registration={} approved actor={} note={}", id, actor.name(), reason == null ? "" : reason.strip()));
-            case "suspend" -> context.registry().suspend(id, reason, actor);
-            // the registry takes an empty revocation reason (the CLI's); these pages ask for one, as for a suspension
-            case "revoke" -> reason == null || reason.isBlank()
-                    ? Future.failedFuture(new RegistryException("revocation reason is required"))
-                    : context.registry().revoke(id, reason, actor);
-            default -> null;
-        };
-        if (done == null) {
+        StatusAction action = StatusAction.named(ctx.pathParam("action"));
+        if (action == null) {
             notFound(ctx, "No such action.");
             return;
         }
-        done.onComplete(result -> {
+        String reason = ctx.request().getFormAttribute("reason");
+        Actor actor = actor(ctx);
+        action.run(context.registry(), id, reason, actor, true).onComplete(result -> {
             if (result.succeeded()) {
+                if (action == StatusAction.APPROVE) {
+                    LOG.info("registration={} approved actor={} note={}", id, actor.name(), reason == null ? "" : reason.strip());
+                }
                 ctx.session().put(NOTICE_KEY, "Registration " + id + " is now " + result.result().status() + ".");
                 redirect(ctx, "/postmaster/registrations/" + id);
             } else if (Refusals.unavailable(result.cause())) {

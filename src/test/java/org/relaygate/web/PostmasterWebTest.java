@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.relaygate.web.CsrfForms.token;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -54,7 +55,6 @@ class PostmasterWebTest {
 
     private static final String PASSWORD = "correct horse battery";
     private static final String HASH = PasswordHash.hash(PASSWORD, PasswordHash.MIN_ITERATIONS, new byte[16]);
-    private static final Pattern TOKEN = Pattern.compile("name=\"X-XSRF-TOKEN\" value=\"([^\"]+)\"");
     private static final Actor CLERK = new Actor("clerk", "cli");
 
     @TempDir
@@ -342,21 +342,9 @@ class PostmasterWebTest {
     }
 
     private HttpResponse<Buffer> post(String path, String token, Map<String, String> fields) throws Exception {
-        MultiMap form = MultiMap.caseInsensitiveMultiMap();
-        fields.forEach(form::add);
-        form.add("X-XSRF-TOKEN", token);
-        return await(browser.post(path).sendForm(form));
+        return await(CsrfForms.post(browser, path, token, fields));
     }
 
-    private static String token(HttpResponse<Buffer> page) {
-        return token(page.bodyAsString());
-    }
-
-    private static String token(String html) {
-        Matcher m = TOKEN.matcher(html);
-        assertTrue(m.find(), () -> "no CSRF field in: " + html);
-        return m.group(1);
-    }
 
     private String sessionCookie() {
         for (var c : browser.cookieStore().get(false, "127.0.0.1", "/postmaster")) {

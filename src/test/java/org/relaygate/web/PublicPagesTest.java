@@ -41,7 +41,6 @@ import org.relaygate.registry.Registry;
 @ExtendWith(VertxExtension.class)
 class PublicPagesTest {
 
-    private static final Pattern TOKEN = Pattern.compile("name=\"X-XSRF-TOKEN\" value=\"([^\"]+)\"");
     private static final Pattern REFERENCE = Pattern.compile("<strong id=\"reference\">(\\d+)</strong>");
     private static final int MAX_BODY = 8192;
 
@@ -87,9 +86,7 @@ class PublicPagesTest {
     private static String formToken(WebClientSession browser) throws Exception {
         HttpResponse<Buffer> page = await(browser.get("/register").send());
         assertEquals(200, page.statusCode());
-        Matcher m = TOKEN.matcher(page.bodyAsString());
-        assertTrue(m.find(), "the form carries a CSRF token");
-        return m.group(1);
+        return CsrfForms.token(page);
     }
 
     private static MultiMap validForm(String token, String address) {
@@ -174,7 +171,7 @@ class PublicPagesTest {
         assertTrue(html.contains("value=\"&lt;script&gt;alert(1)&lt;/script&gt;\""), "input is kept");
         assertTrue(html.contains(">10.0.0.0/8</textarea>"));
         assertTrue(html.contains("value=\"Copier room 12\""));
-        assertTrue(TOKEN.matcher(html).find(), "a fresh token to submit again");
+        assertTrue(CsrfForms.TOKEN.matcher(html).find(), "a fresh token to submit again");
         assertEquals(List.of(), await(registry.list(RegistrationStatus.PENDING)));
     }
 

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.relaygate.web.CsrfForms.token;
 
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
@@ -49,7 +49,6 @@ class WebFailureAndLimitTest {
 
     private static final String PASSWORD = "correct horse battery";
     private static final String HASH = PasswordHash.hash(PASSWORD, PasswordHash.MIN_ITERATIONS, new byte[16]);
-    private static final Pattern TOKEN = Pattern.compile("name=\"X-XSRF-TOKEN\" value=\"([^\"]+)\"");
     private static final Actor CLERK = new Actor("clerk", "cli");
     private static final int BODY_LIMIT = 2048;
 
@@ -245,17 +244,9 @@ class WebFailureAndLimitTest {
     }
 
     private HttpResponse<Buffer> post(String path, String token, Map<String, String> fields) throws Exception {
-        MultiMap form = MultiMap.caseInsensitiveMultiMap();
-        fields.forEach(form::add);
-        form.add("X-XSRF-TOKEN", token);
-        return await(browser.post(path).sendForm(form));
+        return await(CsrfForms.post(browser, path, token, fields));
     }
 
-    private static String token(HttpResponse<Buffer> page) {
-        Matcher m = TOKEN.matcher(page.bodyAsString());
-        assertTrue(m.find(), () -> "no CSRF field in: " + page.bodyAsString());
-        return m.group(1);
-    }
 
     private static <T> T await(Future<T> future) throws Exception {
         try {

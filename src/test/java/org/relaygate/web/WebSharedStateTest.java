@@ -44,7 +44,6 @@ import org.relaygate.registry.Registry;
 @ExtendWith(VertxExtension.class)
 class WebSharedStateTest {
 
-    private static final Pattern TOKEN = Pattern.compile("name=\"X-XSRF-TOKEN\" value=\"([^\"]+)\"");
     private static final Pattern FIELD_ERROR = Pattern.compile("<p class=\"error\" id=\"([a-z_]+)-error\">([^<]*)</p>");
 
     @TempDir
@@ -101,9 +100,7 @@ class WebSharedStateTest {
     private HttpResponse<Buffer> viaForm(JsonObject fields) throws Exception {
         WebClientSession browser = WebClientSession.create(client);
         String page = await(browser.get("/register").send()).bodyAsString();
-        Matcher token = TOKEN.matcher(page);
-        assertTrue(token.find(), page);
-        MultiMap form = MultiMap.caseInsensitiveMultiMap().add("X-XSRF-TOKEN", token.group(1));
+        MultiMap form = MultiMap.caseInsensitiveMultiMap().add("X-XSRF-TOKEN", CsrfForms.token(page));
         for (String name : fields.fieldNames()) {
             Object v = fields.getValue(name);
             if (v instanceof JsonArray a) {
