@@ -52,7 +52,7 @@ public final class Chromium implements AutoCloseable {
         }
         Path dir = Files.createTempDirectory("relaygate-chromium");
         Path log = dir.resolve("chromium.err");
-        Process process = new ProcessBuilder(List.of(executable.toString(),
+        ProcessBuilder builder = new ProcessBuilder(List.of(executable.toString(),
                 "--headless=new",
                 "--no-sandbox",              // the sandbox refuses to run as root (CI runs .ci/run as root)
                 "--disable-gpu",
@@ -64,7 +64,11 @@ public final class Chromium implements AutoCloseable {
                 "--disable-background-networking", // no calls home from a test machine
                 "--disable-sync",
                 "--window-size=1100,1400",
-                "about:blank"))
+                "about:blank"));
+        // Chromium's own temporary files (its singleton socket directory) go into the throwaway
+        // directory too, so nothing is left in /tmp once it is deleted.
+        builder.environment().put("TMPDIR", dir.toString());
+        Process process = builder
                 // A file, not a pipe: nobody has to keep draining Chromium's chatty stderr.
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
