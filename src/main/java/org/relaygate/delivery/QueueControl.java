@@ -113,8 +113,7 @@ final class QueueControl {
 
     private void delete(RelayQueue.Entry e, List<String> requests) {
         String id = e.message.id();
-        queue.remove(id);
-        relay.queueChanged();
+        relay.forget(id);
         context.executeBlocking(() -> spool.remove(id), false).onComplete(ar -> {
             if (ar.succeeded()) {
                 DeliveryLog.removed(e.message, "queue delete");

@@ -234,8 +234,14 @@ public final class RelayQueue {
         }
     }
 
+    /** Takes a message out of the queue (on the queue's context), keeping the published gauges in step. */
+    void forget(String id) {
+        queue.remove(id);
+        queueChanged();
+    }
+
     /** Called on the queue's context after every put and remove: publishes the size and the oldest arrival. */
-    void queueChanged() {
+    private void queueChanged() {
         Map.Entry<String, Entry> first = queue.firstEntry();
         oldestArrival = first == null ? null : first.getValue().message.envelope().receivedAt();
         queuedMessages = queue.size();
@@ -272,8 +278,7 @@ public final class RelayQueue {
         }
         if (updated.done()) {
             return context.executeBlocking(() -> spool.removeFinished(updated.id()), false).map(existed -> {
-                queue.remove(updated.id());
-                queueChanged();
+                forget(updated.id());
                 DeliveryLog.removed(updated, "delivered or bounced to every recipient");
                 return null;
             });
@@ -291,8 +296,7 @@ public final class RelayQueue {
             return Future.succeededFuture();
         }
         if (err instanceof NoSuchFileException) {
-            queue.remove(m.id());
-            queueChanged();
+            forget(m.id());
             LOG.warn("{}: message file vanished from the spool; forgotten", m.id());
         } else {
             LOG.error("{}: delivery attempt not recorded, retrying in {}: {}", m.id(), settings.retryInitial(), err.toString());

@@ -1,6 +1,5 @@
 package org.relaygate.metrics;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +22,7 @@ public record Health(int httpStatus, Map<String, Object> body) {
         ServiceGauges.RegistryStatus registry = gauges.registry();
         if (registry.lastRead() != null) {
             body.put("revision", gauges.snapshot().revision());
-            body.put("snapshot_age_seconds", Math.max(0, Duration.between(registry.lastRead(), now).toMillis()) / 1000.0);
+            body.put("snapshot_age_seconds", Metrics.seconds(registry.lastRead(), now));
         }
         body.put("registry", registry.failingSince() == null ? "ok" : "unreadable since " + registry.failingSince()
                 + " (answering from snapshot revision " + gauges.snapshot().revision() + ")");

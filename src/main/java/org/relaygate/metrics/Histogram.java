@@ -46,11 +46,11 @@ final class Histogram {
             running += buckets[i].sum();
             cumulative[i] = running;
         }
-        return new Snapshot(upperBoundsNanos.clone(), cumulative, sumNanos.sum());
+        return new Snapshot(cumulative, sumNanos.sum());
     }
 
-    /** {@code cumulative[i]}: observations at most {@code upperBoundsNanos[i]}; the last entry is the count (+Inf). */
-    record Snapshot(long[] upperBoundsNanos, long[] cumulative, long sumNanos) {
+    /** {@code cumulative[i]}: observations at most the i-th upper bound; the last entry is the count (+Inf). */
+    record Snapshot(long[] cumulative, long sumNanos) {
         long count() {
             return cumulative[cumulative.length - 1];
         }

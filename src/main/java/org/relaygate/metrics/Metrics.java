@@ -143,7 +143,8 @@ public final class Metrics {
         }
     }
 
-    private static double seconds(Instant since, Instant now) {
+    /** Seconds from {@code since} to {@code now}, millisecond precision, never negative (also /health's snapshot age). */
+    static double seconds(Instant since, Instant now) {
         return Math.max(0, Duration.between(since, now).toMillis()) / 1000.0;
     }
 

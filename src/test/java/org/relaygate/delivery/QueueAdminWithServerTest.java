@@ -45,8 +45,10 @@ class QueueAdminWithServerTest extends RelayQueueTestBase {
         assertEquals(2, admin.retry(null));
         awaitCondition("attempts on request", () -> sink.rcptsSeen.size() == 5);
 
+        assertEquals(2, queue.queuedMessages());
         admin.delete(second);
         assertEquals(List.of(first), admin.list().stream().map(QueueAdmin.Summary::id).toList());
+        assertEquals(1, queue.queuedMessages(), "the /metrics gauge follows a queue delete");
         assertTrue(Files.notExists(spoolDir.resolve("queue").resolve(second + ".msg")));
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> admin.delete(second));
         assertEquals("unknown queue id \"" + second + "\"", unknown.getMessage());
